@@ -1,0 +1,50 @@
+# The two commands of the README: `make book` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The graded work runs on CPU, offline, in the small profile, always.
+export LLMZ_PROFILE ?= small
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: venv book test release validate bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $@
+
+## Build the rendered book (executes every chapter and exercise notebook) into _build/html.
+book: venv
+	$(BIN)/python -m autograder release --check
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m tests.check_book _build/html
+
+## Every check: unit tests, release drift, and the nbgrader proof that the tests test.
+test: venv
+	$(BIN)/python -m autograder release --check
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m autograder validate
+
+## Regenerate exercises/ from solutions/ (the only way exercises/ changes).
+release: venv
+	$(BIN)/python -m autograder release
+
+## Time every chapter notebook and every graded cell on this machine.
+bench: venv
+	$(BIN)/python -m autograder bench
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,1 @@
+"""The course's instructor tooling: release, validate, grade, benchmark (``python -m autograder``)."""

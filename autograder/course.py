@@ -1,0 +1,530 @@
+"""The course's instructor commands, one file, no framework (run ``python -m autograder -h``).
+
+    release [--check]        regenerate exercises/ from solutions/ (or fail if they drifted)
+    grade SUBMISSIONS -a A   grade a folder or LMS zip: grades CSV + per-student feedback HTML
+    validate [-a A]          prove the tests test: solution full, stub zero, wrong ones lose
+    bench                    time every chapter notebook and every graded cell on this machine
+    setup-cells              write the canonical first cell into every notebook
+
+Grading never touches the repository or the submissions: each student is graded by real
+``nbgrader autograde`` in a private temporary course directory, inside the sandboxed kernel of
+``autograder/sandbox_kernel.py``.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS, EXERCISES, WRONG = ROOT / "solutions", ROOT / "exercises", ROOT / "autograder" / "wrong"
+CONFIG = ROOT / "autograder" / "nbgrader_config.py"
+
+
+def assignments() -> list[str]:
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def _nbgrader(args: list[str], cwd: Path, env: dict | None = None, timeout: int = 1800):
+    """Run one nbgrader command in a course directory; returns (returncode, log)."""
+    env = dict(env or os.environ)
+    # nbgrader runs `alembic` from PATH: make the interpreter's own bin/ come first
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _new_course(tmp: Path, assignment: str) -> Path:
+    course = tmp / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copytree(SOLUTIONS / assignment, course / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(CONFIG, course / "nbgrader_config.py")
+    return course
+
+
+# ---------------------------------------------------------------------------------- release
+
+def _normalise(nb) -> str:
+    """Released notebooks are stored without outputs and with stable formatting."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nbformat.writes(nb) + "\n"
+
+
+def release(check: bool = False) -> int:
+    """Regenerate exercises/ from solutions/ with nbgrader generate_assignment."""
+    drift = []
+    for a in assignments():
+        with tempfile.TemporaryDirectory() as tmp:
+            course = _new_course(Path(tmp), a)
+            code, log = _nbgrader(["generate_assignment", a, "--force"], course)
+            if code != 0:
+                print(log)
+                raise SystemExit(f"release: nbgrader generate_assignment failed for {a}")
+            produced = course / "release" / a
+            for path in sorted(produced.rglob("*")):
+                if path.is_dir():
+                    continue
+                rel = path.relative_to(produced)
+                target = EXERCISES / a / rel
+                text = (_normalise(nbformat.read(path, as_version=4)) if path.suffix == ".ipynb"
+                        else path.read_text())
+                if target.exists() and target.read_text() == text:
+                    continue
+                drift.append(str(target.relative_to(ROOT)))
+                if not check:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text)
+    stale = [p for p in EXERCISES.glob("*") if p.is_dir() and p.name not in assignments()]
+    drift += [str(p.relative_to(ROOT)) for p in stale]
+    if check:
+        if drift:
+            print("exercises/ drifted from solutions/: " + ", ".join(drift))
+            print("run `make release` (never edit exercises/ by hand)")
+            return 1
+        print(f"release check: exercises/ match solutions/ ({len(assignments())} assignments)")
+        return 0
+    for p in stale:
+        shutil.rmtree(p)
+    print("released: " + (", ".join(drift) if drift else "nothing changed"))
+    return 0
+
+
+# ---------------------------------------------------------------------------------- grading
+
+@dataclass
+class Result:
+    student: str
+    assignment: str
+    score: float = 0.0
+    max_score: float = 0.0
+    status: str = "graded"
+    message: str = ""
+    tasks: dict = field(default_factory=dict)      # task -> (score, max)
+    cells: dict = field(default_factory=dict)      # test cell id -> (score, max, message)
+    feedback: Path | None = None
+
+
+def _graded_cells(nb) -> tuple[list[str], dict]:
+    """Task (solution cell) names in order, and test cell id -> its task."""
+    tasks, owner = [], {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and not meta.get("grade") and cell.cell_type == "code":
+            tasks.append(meta["grade_id"])
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            gid = meta["grade_id"]
+            match = [t for t in tasks if gid.startswith(f"test_{t}")]
+            owner[gid] = max(match, key=len) if match else gid
+    return tasks, owner
+
+
+def _kernelspec(tmp: Path, hide: list[str], home: Path) -> dict:
+    """A kernelspec for the sandboxed grading kernel, and the environment that finds it."""
+    spec = tmp / "jupyter" / "kernels" / "llmz-grader"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "autograder.sandbox_kernel", "-f", "{connection_file}"],
+        "display_name": "llmz grader (sandboxed)", "language": "python"}))
+    env = dict(os.environ)
+    env.update({"JUPYTER_PATH": str(tmp / "jupyter"), "PYTHONPATH": str(ROOT),
+                "LLMZ_PROFILE": "small", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+                "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "LLMZ_SANDBOX": json.dumps({"hide": hide, "home": str(home), "root": str(ROOT)})})
+    return env
+
+
+def _check_submission(path: Path, assignment: str):
+    """Read a submission defensively; returns (notebook, None) or (None, reason)."""
+    try:
+        raw = path.read_bytes()
+        if len(raw) > 20 * 2**20:
+            return None, "the notebook is larger than 20 MB"
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text, so not a notebook"
+    except Exception as exc:  # nbformat raises several kinds
+        kind = "not valid JSON" if isinstance(exc, json.JSONDecodeError) else "not a valid notebook"
+        return None, f"the file is {kind} ({str(exc).splitlines()[0][:200]})"
+    # the grader decides the kernel, not the submission
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb, None
+
+
+def _restore_deleted(nb, assignment: str) -> list[str]:
+    """Put back test cells a learner deleted, as released (hidden tests are added later, in
+    memory, by nbgrader), each after the graded cell that precedes it in the release."""
+    release = nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb", as_version=4)
+    have = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    restored, previous = [], None
+    for cell in release.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if gid and meta.get("grade") and gid not in have:
+            where = next((i for i, c in enumerate(nb.cells)
+                          if c.metadata.get("nbgrader", {}).get("grade_id") == previous), None)
+            nb.cells.insert(len(nb.cells) if where is None else where + 1, cell)
+            have.add(gid)
+            restored.append(gid)
+        if gid:
+            previous = gid
+    return restored
+
+
+def prepare(assignment: str, where: Path) -> Path:
+    """A course directory with the assignment's source and gradebook, ready to autograde
+    (made once per batch, copied for each student)."""
+    where.mkdir(parents=True)
+    course = _new_course(where, assignment)
+    code, log = _nbgrader(["generate_assignment", assignment, "--force"], course)
+    if code != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{log}")
+    return course
+
+
+def grade_one(assignment: str, student: str, submission: Path, out: Path | None = None,
+              hide: tuple[Path, ...] = (), template: Path | None = None) -> Result:
+    """Grade one submission in a private course directory; never writes to ``submission``."""
+    from nbgrader.api import Gradebook
+
+    res = Result(student, assignment)
+    source_nb = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    tasks, owner = _graded_cells(source_nb)
+    res.max_score = sum(float(c.metadata["nbgrader"]["points"]) for c in source_nb.cells
+                        if c.metadata.get("nbgrader", {}).get("grade"))
+    res.tasks = {t: [0.0, 0.0] for t in tasks}
+    for c in source_nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            res.tasks.setdefault(owner[meta["grade_id"]], [0.0, 0.0])[1] += float(meta["points"])
+    nb, problem = _check_submission(submission, assignment)
+    if problem:
+        res.status, res.message = "invalid", problem
+        return res
+    restored = _restore_deleted(nb, assignment)
+
+    with tempfile.TemporaryDirectory(prefix="llmz-grade-") as tmpdir, \
+            tempfile.TemporaryDirectory(prefix="llmz-home-") as homedir:
+        tmp, home = Path(tmpdir), Path(homedir)
+        if template is None:
+            template = prepare(assignment, tmp / "template")
+        course = tmp / "course"
+        shutil.copytree(template, course)
+        os.chmod(course, 0o700)  # the kernel's working directory lies below; nothing else
+        hidden = [str(ROOT / d) for d in ("solutions", "autograder/wrong", "tests", ".git")
+                  if (ROOT / d).exists()] + [str(p) for p in hide]
+        env = _kernelspec(tmp, hidden, home)
+        target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(nb, target)
+        code, log = _nbgrader(["autograde", assignment, "--student", student, "--force",
+                               "--Autograde.create_student=True"], course, env)
+        graded_nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if code != 0 or not graded_nb.exists():
+            res.status = "error"
+            res.message = _autograde_failure(log)
+            return res
+        _nbgrader(["generate_feedback", assignment, "--student", student, "--force"], course, env)
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "llmz") as gb:
+            sub = gb.find_submission_notebook(assignment, assignment, student)
+            for grade in sub.grades:
+                if grade.cell.cell_type != "code" or grade.cell.name not in owner:
+                    continue
+                score = float(grade.score or 0.0)
+                res.cells[grade.cell.name] = [score, float(grade.max_score), ""]
+                res.tasks[owner[grade.cell.name]][0] += score
+                res.score += score
+        done = nbformat.read(graded_nb, as_version=4)
+        for cell in done.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in res.cells:
+                errs = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+                if errs:
+                    res.cells[gid][2] = f"{errs[0].ename}: {errs[0].evalue}".strip()
+        failed = [f"{gid}: {c[2].splitlines()[0] if c[2] else 'failed'}"
+                  for gid, c in res.cells.items() if c[0] < c[1]]
+        if restored:
+            failed.insert(0, f"deleted test cells were restored and graded: {', '.join(restored)}")
+        res.message = "; ".join(failed)[:2000]
+        fb = course / "feedback" / student / assignment / f"{assignment}.html"
+        if out is not None and fb.exists():
+            dest = out / "feedback" / student / f"{assignment}.html"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(fb, dest)
+            res.feedback = dest
+    return res
+
+
+def _autograde_failure(log: str) -> str:
+    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+        return ("the notebook's kernel died while it ran (the code exits the interpreter, "
+                "crashes it or uses too much memory), so no cell could be graded")
+    lines = [l for l in log.splitlines() if "ERROR" in l or "Error" in l]
+    return "autograding failed: " + (lines[-1][:300] if lines else "see the grading log")
+
+
+_CANVAS = re.compile(r"^(?P<student>[A-Za-z0-9\-]+?)(?:_LATE)?_\d+_\d+_(?P<file>.+)$")
+
+
+def _student_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.\-]", "_", text).strip("._") or "unknown"
+
+
+def collect(path: Path, assignment: str, tmp: Path) -> list[tuple[str, Path]]:
+    """Find submissions in a folder or an LMS zip: ``<student>/<any>.ipynb`` folders,
+    Canvas-style ``name_123_456_file.ipynb`` files, or plain ``<student>.ipynb`` files."""
+    if path.is_file() and zipfile.is_zipfile(path):
+        dest = tmp / "unzipped"
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                name = Path(info.filename)
+                if info.is_dir() or name.is_absolute() or ".." in name.parts or \
+                        name.parts[0] in ("__MACOSX",):
+                    continue
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(dest / name, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        path = dest
+    if not path.is_dir():
+        raise SystemExit(f"grade: {path} is neither a folder nor a zip file")
+    found: dict[str, Path] = {}
+    for nb in sorted(path.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in nb.parts or nb.is_symlink():
+            continue
+        rel = nb.relative_to(path)
+        if len(rel.parts) > 1:
+            student = rel.parts[0]
+        else:
+            m = _CANVAS.match(nb.name)
+            student = m.group("student") if m else nb.stem
+        sid = _student_id(student.split("_assignsubmission")[0])
+        if sid in found:
+            print(f"  note: several notebooks for {sid}; grading {found[sid].name}")
+            continue
+        found[sid] = nb
+    return sorted(found.items())
+
+
+def grade(submissions: Path, assignment: str, out: Path) -> int:
+    """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``."""
+    if assignment not in assignments():
+        raise SystemExit(f"grade: unknown assignment {assignment!r}; "
+                         f"known: {', '.join(assignments())}")
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="llmz-collect-") as tmp:
+        subs = collect(submissions, assignment, Path(tmp))
+        print(f"grading {len(subs)} submission(s) of {assignment}")
+        template = prepare(assignment, Path(tmp) / "template")
+        for student, nb in subs:
+            t0 = time.time()
+            try:
+                res = grade_one(assignment, student, nb, out, hide=(submissions, out),
+                                template=template)
+            except Exception as exc:  # one bad submission never stops the batch
+                res = Result(student, assignment, status="error",
+                             message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
+            rows.append(res)
+            print(f"  {student:<24} {res.score:5.1f}/{res.max_score:<5.1f} {res.status:<8}"
+                  f" {time.time() - t0:5.1f}s  {res.message[:100]}")
+    tasks = list(rows[0].tasks) if rows else []
+    with open(out / "grades.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["student", "assignment", "score", "max_score", "status",
+                    *[f"task:{t}" for t in tasks], "message"])
+        for r in rows:
+            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status,
+                        *[f"{r.tasks.get(t, [0, 0])[0]:g}" for t in tasks], r.message])
+    print(f"wrote {out / 'grades.csv'} and {len([r for r in rows if r.feedback])} feedback file(s)")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- validate
+
+def _wrong_impls(assignment: str) -> dict[str, list[Path]]:
+    """Wrong implementations by task: each file defines (at least) one task function."""
+    source = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    tasks, _ = _graded_cells(source)
+    out: dict[str, list[Path]] = {}
+    for path in sorted((WRONG / assignment).glob("*.py")):
+        defined = {n.name for n in ast.parse(path.read_text()).body
+                   if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        hit = [t for t in tasks if t in defined]
+        if len(hit) != 1:
+            raise SystemExit(f"validate: {path} must define exactly one task function "
+                             f"(one of {tasks}), found {sorted(defined)}")
+        out.setdefault(hit[0], []).append(path)
+    return out
+
+
+def _with_replacements(assignment: str, replace: dict[str, Path], dest: Path) -> Path:
+    nb = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in replace:
+            cell.source = replace[gid].read_text()
+    nbformat.write(nb, dest)
+    return dest
+
+
+def validate(only: str | None = None) -> int:
+    """Solution scores full marks, released stub zero, every wrong implementation loses points
+    on its own task. All through real nbgrader autograde runs; prints every score."""
+    failures = []
+    for a in assignments():
+        if only and a != only:
+            continue
+        wrong = _wrong_impls(a)
+        print(f"\n== {a}")
+        with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp:
+            tmp = Path(tmp)
+            template = prepare(a, tmp / "template")
+            runs = [("solution", SOLUTIONS / a / f"{a}.ipynb", {}),
+                    ("released stub", EXERCISES / a / f"{a}.ipynb", {})]
+            for k in range(max((len(v) for v in wrong.values()), default=0)):
+                batch = {t: files[k] for t, files in wrong.items() if k < len(files)}
+                path = _with_replacements(a, batch, tmp / f"wrong{k}.ipynb")
+                runs.append((f"wrong batch {k + 1}", path, batch))
+            for label, path, batch in runs:
+                t0 = time.time()
+                res = grade_one(a, "validator", path, template=template)
+                took = time.time() - t0
+                if label == "solution":
+                    ok = res.status == "graded" and res.score == res.max_score
+                    print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
+                          f"{'ok' if ok else 'FAIL: must be full marks'}  ({took:.0f}s)")
+                    if not ok:
+                        failures.append(f"{a}: solution scored {res.score:g}/{res.max_score:g}"
+                                        f" ({res.message})")
+                elif label == "released stub":
+                    ok = res.score == 0
+                    print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
+                          f"{'ok' if ok else 'FAIL: must be zero'}  ({took:.0f}s)")
+                    if not ok:
+                        failures.append(f"{a}: released stub scored {res.score:g}")
+                else:
+                    print(f"  {label} ({took:.0f}s):")
+                    for task, wpath in batch.items():
+                        got, full = res.tasks.get(task, [0, 0])
+                        ok = got < full
+                        why = [c[2].splitlines()[0] for gid, c in res.cells.items()
+                               if c[0] < c[1] and c[2] and gid.startswith(f"test_{task}")]
+                        print(f"    {task}/{wpath.stem:<28} {got:g}/{full:g}  "
+                              f"{'ok, loses points' if ok else 'FAIL: not caught'}"
+                              f"  {why[0][:90] if why else ''}")
+                        if not ok:
+                            failures.append(f"{a}: wrong implementation {wpath.name} "
+                                            f"scores full marks on {task}")
+            for task in _graded_cells(nbformat.read(SOLUTIONS / a / f"{a}.ipynb",
+                                                    as_version=4))[0]:
+                if len(wrong.get(task, [])) < 3:
+                    failures.append(f"{a}: task {task} has {len(wrong.get(task, []))} wrong "
+                                    "implementations (at least 3 required)")
+    print()
+    if failures:
+        print("VALIDATION FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("validation: every solution full, every stub zero, every wrong implementation caught")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- bench
+
+def _execute_timed(path: Path, timeout: int = 900):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.time()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    total = time.time() - t0
+    cells = []
+    for cell in nb.cells:
+        ex = cell.metadata.get("execution", {})
+        if "iopub.execute_input" in ex and "shell.execute_reply" in ex:
+            from datetime import datetime
+
+            def ts(s):
+                return datetime.fromisoformat(s.replace("Z", "+00:00"))
+            cells.append((cell, (ts(ex["shell.execute_reply"]) -
+                                 ts(ex["iopub.execute_input"])).total_seconds()))
+    return total, cells
+
+
+def bench() -> int:
+    """Times on this machine: each chapter (budget 180 s, small profile) and each graded
+    cell of each solution notebook (budget 20 s)."""
+    over = []
+    print(f"{'notebook':<44}{'seconds':>9}  budget")
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        total, _ = _execute_timed(path)
+        flag = "ok" if total < 180 else "OVER"
+        over += [path.name] if total >= 180 else []
+        print(f"{str(path.relative_to(ROOT)):<44}{total:9.1f}  180 s {flag}")
+    print(f"\n{'graded cell':<44}{'seconds':>9}  budget")
+    for a in assignments():
+        total, cells = _execute_timed(SOLUTIONS / a / f"{a}.ipynb")
+        for cell, secs in cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") or meta.get("solution"):
+                flag = "ok" if secs < 20 else "OVER"
+                over += [meta["grade_id"]] if secs >= 20 else []
+                print(f"{a + '/' + meta['grade_id']:<44}{secs:9.2f}  20 s {flag}")
+        print(f"{a + ' (whole notebook)':<44}{total:9.1f}")
+    print("\nall within budget" if not over else f"\nover budget: {', '.join(over)}")
+    return 0 if not over else 1
+
+
+# ---------------------------------------------------------------------------------- CLI
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("release", help="regenerate exercises/ from solutions/")
+    r.add_argument("--check", action="store_true", help="fail if exercises/ drifted")
+    g = sub.add_parser("grade", help="grade a folder or LMS zip of submissions")
+    g.add_argument("submissions", type=Path)
+    g.add_argument("-a", "--assignment", required=True)
+    g.add_argument("-o", "--out", type=Path, default=Path("grading-output"))
+    v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
+    v.add_argument("-a", "--assignment")
+    sub.add_parser("bench", help="time chapters and graded cells")
+    sub.add_parser("setup-cells", help="write the canonical setup cell into every notebook")
+    args = ap.parse_args(argv)
+    if args.cmd == "release":
+        return release(args.check)
+    if args.cmd == "grade":
+        return grade(args.submissions.resolve(), args.assignment, args.out.resolve())
+    if args.cmd == "validate":
+        return validate(args.assignment)
+    if args.cmd == "bench":
+        return bench()
+    if args.cmd == "setup-cells":
+        from .setup_cell import write_setup_cells
+
+        for p in write_setup_cells():
+            print(f"updated {p.relative_to(ROOT)}")
+        return 0
+    return 2

@@ -1,0 +1,14 @@
+"""llmz: the helper library of *LLMs from Zero to Hero*.
+
+Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` library):
+
+- ``llmz.device``  - device, dtype and run-profile selection (all chapters)
+- ``llmz.data``    - the Shakespeare corpus and seeded synthetic datasets
+- ``llmz.plot``    - small plotting helpers with a consistent look
+- ``llmz.grading`` - the checker that exercise test cells call (``%%graded``)
+- ``llmz.rnn``     - chapter 1: n-gram and recurrent language models
+- ``llmz.bpe``     - chapter 2: the course's byte-level BPE tokenizer
+"""
+from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
+
+__version__ = "0.1.0"
