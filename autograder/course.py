@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,9 +44,16 @@ def _nbgrader(args: list[str], cwd: Path, env: dict | None = None, timeout: int 
     env = dict(env or os.environ)
     # nbgrader runs `alembic` from PATH: make the interpreter's own bin/ come first
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-    return proc.returncode, proc.stdout + proc.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    try:
+        log, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:  # a kernel that ignores interrupts: end the whole group
+        os.killpg(proc.pid, signal.SIGKILL)
+        log, _ = proc.communicate()
+        return -9, (log or "") + f"\nnbgrader {args[0]} timed out after {timeout} s"
+    return proc.returncode, log
 
 
 def _new_course(tmp: Path, assignment: str) -> Path:
@@ -204,7 +212,8 @@ def prepare(assignment: str, where: Path) -> Path:
 
 
 def grade_one(assignment: str, student: str, submission: Path, out: Path | None = None,
-              hide: tuple[Path, ...] = (), template: Path | None = None) -> Result:
+              hide: tuple[Path, ...] = (), template: Path | None = None,
+              timeout: int | None = None) -> Result:
     """Grade one submission in a private course directory; never writes to ``submission``."""
     from nbgrader.api import Gradebook
 
@@ -238,8 +247,9 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
         target.parent.mkdir(parents=True)
         nbformat.write(nb, target)
+        extra = [f"--Execute.timeout={timeout}"] if timeout else []
         code, log = _nbgrader(["autograde", assignment, "--student", student, "--force",
-                               "--Autograde.create_student=True"], course, env)
+                               "--Autograde.create_student=True", *extra], course, env)
         graded_nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
         if code != 0 or not graded_nb.exists():
             res.status = "error"
@@ -326,7 +336,7 @@ def collect(path: Path, assignment: str, tmp: Path) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def grade(submissions: Path, assignment: str, out: Path) -> int:
+def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = None) -> int:
     """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``."""
     if assignment not in assignments():
         raise SystemExit(f"grade: unknown assignment {assignment!r}; "
@@ -341,7 +351,7 @@ def grade(submissions: Path, assignment: str, out: Path) -> int:
             t0 = time.time()
             try:
                 res = grade_one(assignment, student, nb, out, hide=(submissions, out),
-                                template=template)
+                                template=template, timeout=timeout)
             except Exception as exc:  # one bad submission never stops the batch
                 res = Result(student, assignment, status="error",
                              message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
@@ -508,6 +518,7 @@ def main(argv=None) -> int:
     g.add_argument("submissions", type=Path)
     g.add_argument("-a", "--assignment", required=True)
     g.add_argument("-o", "--out", type=Path, default=Path("grading-output"))
+    g.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
     v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
     v.add_argument("-a", "--assignment")
     sub.add_parser("bench", help="time chapters and graded cells")
@@ -516,7 +527,8 @@ def main(argv=None) -> int:
     if args.cmd == "release":
         return release(args.check)
     if args.cmd == "grade":
-        return grade(args.submissions.resolve(), args.assignment, args.out.resolve())
+        return grade(args.submissions.resolve(), args.assignment, args.out.resolve(),
+                     args.timeout)
     if args.cmd == "validate":
         return validate(args.assignment)
     if args.cmd == "bench":

@@ -130,6 +130,8 @@ def main() -> None:
     limit = int(float(settings.get("memory_gib", 8)) * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    cpu = int(settings.get("cpu_seconds", 1200))  # a runaway kernel cannot outlive grading
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", conn,
                               "--ext=llmz.grading", "--HistoryManager.hist_file=:memory:"])
 

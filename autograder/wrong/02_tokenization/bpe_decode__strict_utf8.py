@@ -1,0 +1,6 @@
+def bpe_decode(ids: list[int], merges: list[tuple[int, int]]) -> str:
+    """Mistake: strict UTF-8 decoding, which raises on ids that are not valid UTF-8."""
+    vocab = {b: bytes([b]) for b in range(256)}
+    for i, (a, b) in enumerate(merges):
+        vocab[256 + i] = vocab[a] + vocab[b]
+    return b"".join(vocab[i] for i in ids).decode("utf-8")
