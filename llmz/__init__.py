@@ -12,3 +12,17 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def show_source(obj) -> None:
+    """Display the source of a course helper in a notebook (the d2l ``#@save`` idea in reverse:
+    code lives in ``llmz``, chapters show it where they explain it)."""
+    import inspect
+
+    src = inspect.getsource(obj)
+    try:
+        from IPython.display import Code, display
+
+        display(Code(src, language="python"))
+    except ImportError:  # pragma: no cover
+        print(src)

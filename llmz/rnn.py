@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from typing import Callable, Sequence
@@ -21,9 +22,9 @@ import torch.nn.functional as F
 
 from .device import autocast_dtype, get_device, needs_grad_scaler
 
-__all__ = ["NGramLM", "RNNCellScratch", "CharRNN", "make_cell", "train_loop", "train_lm",
+__all__ = ["NGramLM", "RNNCellScratch", "CharRNN", "make_cell", "run_recurrent", "train_loop", "train_lm",
            "lm_batch", "evaluate_lm", "sample", "TokenVocab", "pad_batch", "RNNClassifier",
-           "Seq2Seq", "grad_norms_through_time"]
+           "Seq2Seq", "cell_from_layer", "grad_norms_through_time"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -68,6 +69,22 @@ class NGramLM:
         probs.sort(key=lambda tp: -tp[1])
         return probs[:top] if top else probs
 
+    def generate(self, context: Sequence, n: int, seed: int = 0) -> list:
+        """Extend ``context`` by ``n`` sampled tokens. Add-k smoothing is a mixture: with
+        probability N/(N + k|V|) copy a continuation seen after this context, else pick any
+        token uniformly; sampling that mixture is exact and needs no loop over the vocabulary."""
+        rng = random.Random(seed)
+        out = list(context)
+        for _ in range(n):
+            ctx = tuple(out[len(out) - self.n + 1:]) if self.n > 1 else ()
+            seen = self.counts.get(ctx)
+            total = self.totals[ctx] if seen else 0
+            if total and rng.random() < total / (total + self.k * len(self.vocab)):
+                out.append(rng.choices(list(seen), weights=list(seen.values()))[0])
+            else:
+                out.append(rng.choice(self.vocab))
+        return out
+
     def perplexity(self, tokens: Sequence) -> float:
         """exp(mean negative log-probability) of ``tokens`` (the first n-1 only give context).
 
@@ -109,6 +126,18 @@ class RNNCellScratch(nn.Module):
         return torch.tanh(x @ self.weight_ih.T + self.bias_ih + h @ self.weight_hh.T + self.bias_hh)
 
 
+def run_recurrent(layer: nn.Module, x: torch.Tensor, state=None):
+    """Run a multi-step recurrent layer in fp32, even inside an autocast region.
+
+    cuDNN's recurrent kernels take bf16 only in recent versions, and the recurrent layers are a
+    small share of these models' compute, so autocast speeds up the rest (embeddings, heads)
+    and the recurrence stays in fp32 (TF32 on recent GPUs)."""
+    if x.is_cuda and torch.is_autocast_enabled("cuda"):
+        with torch.autocast("cuda", enabled=False):
+            return layer(x.float(), state)
+    return layer(x, state)
+
+
 def make_cell(kind: str, input_size: int, hidden_size: int, num_layers: int = 1,
               dropout: float = 0.0) -> nn.Module:
     """A batch-first multi-step recurrent layer: ``"rnn"`` (vanilla tanh), ``"gru"`` or ``"lstm"``."""
@@ -135,7 +164,7 @@ class CharRNN(nn.Module):
         self.head = nn.Linear(hidden_size, vocab_size)
 
     def forward(self, x: torch.Tensor, state=None):
-        out, state = self.rnn(self.embed(x), state)
+        out, state = run_recurrent(self.rnn, self.embed(x), state)
         return self.head(out), state
 
 
@@ -145,13 +174,13 @@ class CharRNN(nn.Module):
 def train_loop(model: nn.Module, batch_fn: Callable[[int], tuple], loss_fn: Callable,
                steps: int, lr: float = 3e-3, weight_decay: float = 0.01, clip: float = 1.0,
                device=None, eval_fn: Callable[[nn.Module], float] | None = None,
-               eval_every: int = 100, warmup: int = 0) -> dict:
+               eval_every: int = 100, warmup: int = 0, amp: bool = True) -> dict:
     """Train ``model`` for ``steps`` AdamW steps and return the history.
 
     ``batch_fn(step)`` returns a tuple of tensors (moved to ``device`` here);
     ``loss_fn(model, *batch)`` returns a scalar loss. Gradients are clipped to norm ``clip``, the
     learning rate decays with a cosine schedule, and on CUDA the forward pass runs under
-    autocast (bf16, or fp16 with a gradient scaler). ``eval_fn(model)`` (called in eval mode,
+    autocast (bf16, or fp16 with a gradient scaler) unless ``amp=False``. ``eval_fn(model)`` (called in eval mode,
     without gradients, every ``eval_every`` steps and at the end) adds a validation curve.
 
     Returns ``{"step": [...], "train": [...], "eval_step": [...], "eval": [...]}``.
@@ -161,8 +190,8 @@ def train_loop(model: nn.Module, batch_fn: Callable[[int], tuple], loss_fn: Call
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(warmup, 1))
                                               * 0.5 * (1 + math.cos(math.pi * min(s / steps, 1))))
-    dtype = autocast_dtype(device)
-    scaler = torch.amp.GradScaler("cuda") if needs_grad_scaler(device) else None
+    dtype = autocast_dtype(device) if amp else None
+    scaler = torch.amp.GradScaler("cuda") if amp and needs_grad_scaler(device) else None
     hist = {"step": [], "train": [], "eval_step": [], "eval": []}
 
     def run_eval(step):
@@ -203,7 +232,7 @@ def train_loop(model: nn.Module, batch_fn: Callable[[int], tuple], loss_fn: Call
 def lm_batch(data: torch.Tensor, batch_size: int, seq_len: int, generator=None):
     """Random windows of a 1-D token tensor: inputs (B, T) and the same windows shifted by one."""
     starts = torch.randint(0, len(data) - seq_len - 1, (batch_size,), generator=generator)
-    idx = starts[:, None] + torch.arange(seq_len + 1)
+    idx = (starts[:, None] + torch.arange(seq_len + 1)).to(data.device)
     chunk = data[idx]
     return chunk[:, :-1], chunk[:, 1:]
 
@@ -245,6 +274,8 @@ def train_lm(model: nn.Module, train_data: torch.Tensor, steps: int, batch_size:
     Returns ``train_loop``'s history; its ``"eval"`` curve is the validation loss on the first
     ``val_tokens`` tokens of ``val_data`` (nats per token).
     """
+    device = torch.device(device) if device is not None else get_device()
+    train_data = train_data.to(device)  # batches are then cut on the device itself
     gen = torch.Generator().manual_seed(seed)
     eval_fn = None
     if val_data is not None:
@@ -347,7 +378,7 @@ class RNNClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """x: (B, T) ids, lengths: (B,) -> logits (B, num_classes)."""
-        out, _ = self.rnn(self.embed(x))
+        out, _ = run_recurrent(self.rnn, self.embed(x))
         return self.head(last_state(out, lengths))
 
 
@@ -375,14 +406,14 @@ class Seq2Seq(nn.Module):
 
     def encode(self, src: torch.Tensor, src_len: torch.Tensor) -> torch.Tensor:
         """src (B, S) -> context vector (B, H): the encoder state after the last real token."""
-        out, _ = self.encoder(self.src_embed(src))
+        out, _ = run_recurrent(self.encoder, self.src_embed(src))
         return last_state(out, src_len)
 
     def decode_step(self, prev: torch.Tensor, h: torch.Tensor, context: torch.Tensor):
         """prev (B, T) tokens, h (1, B, H) state -> logits (B, T, V) and the new state."""
         T = prev.shape[1]
         inp = torch.cat([self.tgt_embed(prev), context[:, None].expand(-1, T, -1)], dim=-1)
-        out, h = self.decoder(inp, h)
+        out, h = run_recurrent(self.decoder, inp, h)
         return self.head(out), h
 
     def forward(self, src, src_len, tgt_in):
@@ -410,6 +441,16 @@ class Seq2Seq(nn.Module):
 # --------------------------------------------------------------------------------------------
 # why RNNs struggle: gradients through time
 # --------------------------------------------------------------------------------------------
+def cell_from_layer(layer: nn.Module) -> nn.Module:
+    """The first layer of a multi-step ``nn.RNN``/``nn.GRU``/``nn.LSTM`` as the equivalent
+    single-step cell (same weights), so it can be unrolled by hand."""
+    kinds = {nn.RNN: nn.RNNCell, nn.GRU: nn.GRUCell, nn.LSTM: nn.LSTMCell}
+    cell = kinds[type(layer)](layer.input_size, layer.hidden_size)
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        getattr(cell, name).data.copy_(getattr(layer, f"{name}_l0").data)
+    return cell.to(layer.weight_ih_l0.device)
+
+
 def grad_norms_through_time(cell: nn.Module, inputs: torch.Tensor, seed: int = 0) -> list[float]:
     """Unroll a single-step ``cell`` (``nn.RNNCell``, ``nn.GRUCell``, ``nn.LSTMCell`` or
     ``RNNCellScratch``) over ``inputs`` (T, B, D), put a loss on the **last** hidden state only
