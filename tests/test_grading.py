@@ -169,7 +169,8 @@ def test_hostile_class_from_an_lms_zip(tmp_path):
             arc = (f"{student}_1234_5678_{nb.name}" if student == "perfect"
                    else f"{student}/{nb.name}")
             zf.write(nb, arc)
-    before = {p: _sha(p) for p in (tmp_path / "class").rglob("*")} | {zpath: _sha(zpath)}
+    before = {p: _sha(p) for p in (tmp_path / "class").rglob("*") if p.is_file()}
+    before[zpath] = _sha(zpath)
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(zpath), "-a",
                            ASSIGNMENT, "-o", str(out), "--timeout", "20"], cwd=ROOT,
@@ -201,6 +202,8 @@ def test_hostile_class_from_an_lms_zip(tmp_path):
         for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS",
                                 cell.source, re.S):
             hidden += [l.strip() for l in block.splitlines() if len(l.strip()) > 25]
+    released = (EXERCISES / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    hidden = [line for line in hidden if json.dumps(line)[1:-1] not in released]
     assert hidden, "the assignment has hidden tests"
     feedback = list((out / "feedback").rglob("*.html"))
     assert len(feedback) >= len(expect) - 2
@@ -213,4 +216,6 @@ def test_hostile_class_from_an_lms_zip(tmp_path):
     snoop_fb = _html.unescape((out / "feedback" / "snoop" / f"{ASSIGNMENT}.html").read_text())
     if os.geteuid() == 0:
         assert "SOLUTIONS []" in snoop_fb, "learner code could list the solutions"
-        assert "WROTE" not in snoop_fb, "learner code could write the course or gradebook"
+        assert not re.search(r"WROTE (/|\.\.)", snoop_fb), \
+            "learner code could write the course or the gradebook"
+        assert re.search(r"BLOCKED /", snoop_fb) and re.search(r"BLOCKED \.\./", snoop_fb)
