@@ -255,7 +255,9 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
             res.status = "error"
             res.message = _autograde_failure(log)
             return res
-        _nbgrader(["generate_feedback", assignment, "--student", student, "--force"], course, env)
+        if out is not None:  # validation needs scores only
+            _nbgrader(["generate_feedback", assignment, "--student", student, "--force"],
+                      course, env)
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "llmz") as gb:
             sub = gb.find_submission_notebook(assignment, assignment, student)
             for grade in sub.grades:

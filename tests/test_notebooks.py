@@ -2,6 +2,7 @@
 outputs, no leaked solutions, and a stable graded interface per task."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -54,17 +55,30 @@ def test_learner_notebooks_are_stored_without_outputs(path):
             assert not cell.outputs, f"{path.name}: stored outputs (strip them; the book runs it)"
 
 
+def _hidden_only_lines(nb) -> set[str]:
+    """Lines that occur only inside hidden-test blocks (visible tests may repeat a hidden line)."""
+    hidden, visible = set(), set()
+    for cell in nb.cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS",
+                                cell.source, re.S):
+            hidden |= {l.strip() for l in block.splitlines() if len(l.strip()) > 30}
+        rest = re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", "", cell.source,
+                      flags=re.S)
+        visible |= {l.strip() for l in rest.splitlines()}
+    return hidden - visible
+
+
 @pytest.mark.parametrize("name", assignments())
 def test_released_exercise_has_no_solutions_or_hidden_tests(name):
-    text = (ROOT / "exercises" / name / f"{name}.ipynb").read_text()
+    release = nbformat.read(ROOT / "exercises" / name / f"{name}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in release.cells)
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
     source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
-    for cell in source.cells:
-        body = re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
-        for block in body:
-            for line in block.splitlines():
-                if len(line.strip()) > 30:
-                    assert line.strip() not in text, f"hidden test line leaked: {line.strip()}"
+    hidden = _hidden_only_lines(source)
+    assert hidden, f"{name}: no hidden tests"
+    released_lines = {l.strip() for l in text.splitlines()}
+    for line in hidden:
+        assert line not in released_lines, f"hidden test line leaked: {line}"
 
 
 @pytest.mark.parametrize("name", assignments())
@@ -75,15 +89,19 @@ def test_each_task_has_a_stable_interface_and_graded_tests(name):
     cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
              if "nbgrader" in c.metadata}
     for task in tasks:
-        src = cells[task].source
-        assert re.search(rf"^def {task}\(.*\)\s*->", src, re.M), f"{task}: typed signature"
-        assert '"""' in src, f"{task}: docstring"
+        tree = ast.parse(cells[task].source)
+        fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == task),
+                  None)
+        assert fn is not None, f"{task}: the solution cell must define {task}()"
+        args = fn.args.args + fn.args.kwonlyargs
+        assert fn.returns is not None and all(a.annotation is not None for a in args), (
+            f"{task}: the signature must be fully typed")
+        assert ast.get_docstring(fn), f"{task}: docstring"
         tests = [gid for gid, t in owner.items() if t == task]
         assert tests, f"{task}: no test cells"
         for gid in tests:
             first = cells[gid].source.splitlines()[0]
             assert first.startswith("%%graded ") and task in first.split(), (
                 f"{gid}: must start with %%graded {task}")
-            assert "### BEGIN HIDDEN TESTS" in cells[gid].source or \
-                any("### BEGIN HIDDEN TESTS" in cells[g].source for g in tests), \
-                f"{task}: no hidden tests"
+        assert any("### BEGIN HIDDEN TESTS" in cells[g].source for g in tests), \
+            f"{task}: no hidden tests"
