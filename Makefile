@@ -11,6 +11,9 @@ export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Two cores shared by a kernel, a checker and a builder: busy-waiting OpenMP threads would
+# starve each other (4-10x slowdowns measured), so threads sleep when idle.
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: venv book test release validate bench clean
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from contextlib import nullcontext
 from typing import Callable, Sequence
 
@@ -22,9 +22,10 @@ import torch.nn.functional as F
 
 from .device import autocast_dtype, get_device, needs_grad_scaler
 
-__all__ = ["NGramLM", "RNNCellScratch", "CharRNN", "make_cell", "run_recurrent", "train_loop", "train_lm",
-           "lm_batch", "evaluate_lm", "sample", "TokenVocab", "pad_batch", "RNNClassifier",
-           "Seq2Seq", "cell_from_layer", "grad_norms_through_time"]
+__all__ = ["NGramLM", "RNNCellScratch", "CharRNN", "make_cell", "run_recurrent", "train_loop",
+           "train_lm", "lm_batch", "lm_loss", "evaluate_lm", "sample", "TokenVocab", "pad_batch",
+           "last_state", "RNNClassifier", "Seq2Seq", "cell_from_layer",
+           "grad_norms_through_time"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -43,14 +44,14 @@ class NGramLM:
             raise ValueError("n must be >= 1")
         self.n, self.k = n, k
         self.vocab = sorted(set(vocab)) if vocab is not None else None
-        self.counts: dict[tuple, Counter] = defaultdict(Counter)
-        self.totals: Counter = Counter()
+        self.counts: dict[tuple, Counter] = {}   # context -> Counter of next tokens
+        self.totals: Counter = Counter()          # context -> number of occurrences
 
     def fit(self, tokens: Sequence) -> "NGramLM":
         """Count every (context, next token) pair of ``tokens``."""
         grams = Counter(zip(*(tokens[i:] for i in range(self.n))))  # all n-tuples, counted
         for gram, c in grams.items():
-            self.counts[gram[:-1]][gram[-1]] += c
+            self.counts.setdefault(gram[:-1], Counter())[gram[-1]] += c
             self.totals[gram[:-1]] += c
         if self.vocab is None:
             self.vocab = sorted(set(tokens))
@@ -58,8 +59,8 @@ class NGramLM:
 
     def prob(self, context: Sequence, token) -> float:
         """(count(context, token) + k) / (count(context) + k |V|)."""
-        ctx = tuple(context)[len(context) - self.n + 1:] if self.n > 1 else ()
-        num = self.counts[ctx][token] + self.k if ctx in self.counts else self.k
+        ctx = tuple(context)[-(self.n - 1):] if self.n > 1 else ()   # the last n-1 tokens
+        num = self.counts.get(ctx, {}).get(token, 0) + self.k
         den = self.totals[ctx] + self.k * len(self.vocab)
         return num / den if den > 0 else 0.0
 
@@ -76,7 +77,7 @@ class NGramLM:
         rng = random.Random(seed)
         out = list(context)
         for _ in range(n):
-            ctx = tuple(out[len(out) - self.n + 1:]) if self.n > 1 else ()
+            ctx = tuple(out[-(self.n - 1):]) if self.n > 1 else ()
             seen = self.counts.get(ctx)
             total = self.totals[ctx] if seen else 0
             if total and rng.random() < total / (total + self.k * len(self.vocab)):
@@ -140,7 +141,8 @@ def run_recurrent(layer: nn.Module, x: torch.Tensor, state=None):
 
 def make_cell(kind: str, input_size: int, hidden_size: int, num_layers: int = 1,
               dropout: float = 0.0) -> nn.Module:
-    """A batch-first multi-step recurrent layer: ``"rnn"`` (vanilla tanh), ``"gru"`` or ``"lstm"``."""
+    """A batch-first multi-step recurrent layer: ``"rnn"`` (vanilla tanh), ``"gru"`` or
+    ``"lstm"``."""
     layers = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
     if kind not in layers:
         raise ValueError(f"kind must be one of {sorted(layers)}, not {kind!r}")
@@ -179,17 +181,21 @@ def train_loop(model: nn.Module, batch_fn: Callable[[int], tuple], loss_fn: Call
 
     ``batch_fn(step)`` returns a tuple of tensors (moved to ``device`` here);
     ``loss_fn(model, *batch)`` returns a scalar loss. Gradients are clipped to norm ``clip``, the
-    learning rate decays with a cosine schedule, and on CUDA the forward pass runs under
-    autocast (bf16, or fp16 with a gradient scaler) unless ``amp=False``. ``eval_fn(model)`` (called in eval mode,
-    without gradients, every ``eval_every`` steps and at the end) adds a validation curve.
+    learning rate decays with a cosine schedule (after ``warmup`` linear warm-up steps), and on
+    CUDA the forward pass runs under autocast (bf16, or fp16 with a gradient scaler) unless
+    ``amp=False``. ``eval_fn(model)``, called in eval mode without gradients every
+    ``eval_every`` steps and at the end, adds a validation curve.
 
     Returns ``{"step": [...], "train": [...], "eval_step": [...], "eval": [...]}``.
     """
     device = torch.device(device) if device is not None else get_device()
     model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(warmup, 1))
-                                              * 0.5 * (1 + math.cos(math.pi * min(s / steps, 1))))
+    def lr_factor(s):  # linear warm-up, then cosine decay to 0 at the last step
+        warm = min(1.0, (s + 1) / max(warmup, 1))
+        return warm * 0.5 * (1 + math.cos(math.pi * s / max(steps, 1)))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     dtype = autocast_dtype(device) if amp else None
     scaler = torch.amp.GradScaler("cuda") if amp and needs_grad_scaler(device) else None
     hist = {"step": [], "train": [], "eval_step": [], "eval": []}
