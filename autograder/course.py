@@ -540,5 +540,5 @@ def main(argv=None) -> int:
 
         for p in write_setup_cells():
             print(f"updated {p.relative_to(ROOT)}")
-        return 0
+        return release()
     return 2

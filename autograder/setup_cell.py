@@ -47,8 +47,9 @@ def setup_source() -> str:
     return "\n".join([
         MARK,
         "# On Colab this installs what Colab lacks (never torch); elsewhere it does nothing.",
-        "import sys, subprocess, importlib.util",
-        "if 'google.colab' in sys.modules and importlib.util.find_spec('llmz') is None:",
+        "import importlib.util, os, subprocess, sys",
+        "on_colab = 'google.colab' in sys.modules or 'COLAB_RELEASE_TAG' in os.environ",
+        "if on_colab and importlib.util.find_spec('llmz') is None:",
         "    pip = [sys.executable, '-m', 'pip', 'install', '-q']",
         f"    subprocess.run(pip + {json.dumps(deps)}, check=True)",
         f"    subprocess.run(pip + ['--no-deps'] + {json.dumps(nodeps)}, check=True)",
@@ -78,7 +79,8 @@ def has_setup_cell(nb) -> bool:
 def write_setup_cells(paths=None) -> list[Path]:
     """Put the canonical setup cell first in each notebook (replacing an older one)."""
     changed = []
-    for path in paths or notebooks():
+    sources = [p for p in notebooks() if "exercises" not in p.relative_to(ROOT).parts]
+    for path in paths or sources:  # exercises/ is generated from solutions/ by the release
         nb = nbformat.read(path, as_version=4)
         if has_setup_cell(nb):
             continue
