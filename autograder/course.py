@@ -161,7 +161,7 @@ def _kernelspec(tmp: Path, hide: list[str], home: Path) -> dict:
     return env
 
 
-def _check_submission(path: Path, assignment: str):
+def _check_submission(path: Path):
     """Read a submission defensively; returns (notebook, None) or (None, reason)."""
     try:
         raw = path.read_bytes()
@@ -227,7 +227,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         meta = c.metadata.get("nbgrader", {})
         if meta.get("grade"):
             res.tasks.setdefault(owner[meta["grade_id"]], [0.0, 0.0])[1] += float(meta["points"])
-    nb, problem = _check_submission(submission, assignment)
+    nb, problem = _check_submission(submission)
     if problem:
         res.status, res.message = "invalid", problem
         return res

@@ -8,6 +8,7 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 - ``llmz.grading`` - the checker that exercise test cells call (``%%graded``)
 - ``llmz.rnn``     - chapter 1: n-gram and recurrent language models
 - ``llmz.bpe``     - chapter 2: the course's byte-level BPE tokenizer
+- ``llmz.gpt``     - the course's GPT (GPT-2 architecture), convertible to ``transformers``
 """
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
 
