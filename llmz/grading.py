@@ -19,6 +19,7 @@ In the cell body these names are predefined: ``expect``, ``expect_equal``, ``exp
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 
 __all__ = ["GradingError", "expect", "expect_equal", "expect_close", "expect_shape"]
 
@@ -283,21 +285,28 @@ class _Checker:
                 "text": f"`{name}` is not defined in the notebook: run its cell first, and keep "
                         "the function's name and signature as given"}).encode()
         try:
-            if forbidden is not None:
-                forbidden.hit = None
-                old = sys.getprofile()
-                sys.setprofile(forbidden)
-                try:
+            # nbgrader fails a test cell that writes to stderr: a library warning or a debug
+            # print in learner code must not cost points, so both go to stdout as notes.
+            with warnings.catch_warnings(record=True) as caught, \
+                    contextlib.redirect_stderr(sys.stdout):
+                warnings.simplefilter("always")
+                if forbidden is not None:
+                    forbidden.hit = None
+                    old = sys.getprofile()
+                    sys.setprofile(forbidden)
+                    try:
+                        result = fn(*args, **kwargs)
+                    finally:
+                        sys.setprofile(old)
+                else:
                     result = fn(*args, **kwargs)
-                finally:
-                    sys.setprofile(old)
-                if forbidden.hit:
-                    return "raised", json.dumps({
-                        "type": "ForbiddenCall",
-                        "text": f"`{name}` calls {forbidden.hit}, which this task asks you to "
-                                "implement yourself"}).encode()
-            else:
-                result = fn(*args, **kwargs)
+            for w in {(w.category.__name__, str(w.message)) for w in caught}:
+                print(f"note: `{name}` raised a warning ({w[0]}: {w[1]})")
+            if forbidden is not None and forbidden.hit:
+                return "raised", json.dumps({
+                    "type": "ForbiddenCall",
+                    "text": f"`{name}` calls {forbidden.hit}, which this task asks you to "
+                            "implement yourself"}).encode()
             buf = io.BytesIO()
             torch.save(_to_safe(result), buf)
             return "ret", buf.getvalue()

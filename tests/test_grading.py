@@ -37,8 +37,10 @@ def _run_cells(sources: list[str]):
     NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
     out = []
     for cell in nb.cells:
-        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        errs = [o for o in cell.outputs if o.output_type == "error"]
+        text = "".join(o.get("text", "") for o in cell.outputs
+                       if o.output_type == "stream" and o.name == "stdout")
+        errs = [o for o in cell.outputs if o.output_type == "error" or
+                (o.output_type == "stream" and o.name == "stderr")]  # both cost nbgrader points
         out.append((text, errs[0] if errs else None))
     return out
 
@@ -58,6 +60,9 @@ def test_checker_runs_checks_outside_the_learner_kernel():
         "%%graded not_defined_anywhere\nnot_defined_anywhere(1)",
         "def good(x):\n    return {'a': [x, (x, {x})]}",
         "%%graded good\nexpect_equal(good(1), {'a': [1, (1, {1})]}, 'nested data round-trips')",
+        "import warnings, sys\ndef noisy(x):\n    warnings.warn('deprecated thing')\n"
+        "    print('debug', file=sys.stderr)\n    return x",
+        "%%graded noisy\nexpect_equal(noisy(2), 2, 'identity')",
     ])
     text, err = res[3]
     assert err is not None and err.ename == "GradingError", "a patched allclose fooled the check"
@@ -66,6 +71,8 @@ def test_checker_runs_checks_outside_the_learner_kernel():
     assert res[5][1] is not None and "torch.nn.functional.softmax" in res[5][1].evalue
     assert res[6][1] is not None and "not defined" in res[6][1].evalue
     assert res[8][1] is None and "ok" in res[8][0]
+    text, err = res[10]  # a warning or a stderr print in learner code costs nothing
+    assert err is None and "note: `noisy` raised a warning" in text and "debug" in text
 
 
 # ------------------------------------------------------------------------- hostile class
