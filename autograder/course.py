@@ -271,9 +271,12 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         for cell in done.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if gid in res.cells:
-                errs = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+                outs = cell.get("outputs", [])
+                errs = [o for o in outs if o.output_type == "error"]
                 if errs:
                     res.cells[gid][2] = f"{errs[0].ename}: {errs[0].evalue}".strip()
+                elif any(o.output_type == "stream" and o.name == "stderr" for o in outs):
+                    res.cells[gid][2] = "the cell wrote to stderr, which nbgrader counts as failed"
         failed = [f"{gid}: {c[2].splitlines()[0] if c[2] else 'failed'}"
                   for gid, c in res.cells.items() if c[0] < c[1]]
         if restored:
