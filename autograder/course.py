@@ -341,18 +341,23 @@ def collect(path: Path, assignment: str, tmp: Path) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = None) -> int:
-    """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``."""
+def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = None,
+          jobs: int = 1) -> int:
+    """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``.
+    ``jobs`` students are graded at once (each in its own private course directory)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     if assignment not in assignments():
         raise SystemExit(f"grade: unknown assignment {assignment!r}; "
                          f"known: {', '.join(assignments())}")
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
     with tempfile.TemporaryDirectory(prefix="llmz-collect-") as tmp:
         subs = collect(submissions, assignment, Path(tmp))
         print(f"grading {len(subs)} submission(s) of {assignment}")
         template = prepare(assignment, Path(tmp) / "template")
-        for student, nb in subs:
+
+        def one(item):
+            student, nb = item
             t0 = time.time()
             try:
                 res = grade_one(assignment, student, nb, out, hide=(submissions, out),
@@ -360,9 +365,12 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
             except Exception as exc:  # one bad submission never stops the batch
                 res = Result(student, assignment, status="error",
                              message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
-            rows.append(res)
             print(f"  {student:<24} {res.score:5.1f}/{res.max_score:<5.1f} {res.status:<8}"
-                  f" {time.time() - t0:5.1f}s  {res.message[:100]}")
+                  f" {time.time() - t0:5.1f}s  {res.message[:100]}", flush=True)
+            return res
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            rows = list(pool.map(one, subs))
     tasks = list(rows[0].tasks) if rows else []
     with open(out / "grades.csv", "w", newline="") as fh:
         w = csv.writer(fh)
@@ -524,6 +532,8 @@ def main(argv=None) -> int:
     g.add_argument("-a", "--assignment", required=True)
     g.add_argument("-o", "--out", type=Path, default=Path("grading-output"))
     g.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
+    g.add_argument("-j", "--jobs", type=int, default=1,
+                   help="students graded at once (about one per 1-2 CPU cores)")
     v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
     v.add_argument("-a", "--assignment")
     sub.add_parser("bench", help="time chapters and graded cells")
@@ -533,7 +543,7 @@ def main(argv=None) -> int:
         return release(args.check)
     if args.cmd == "grade":
         return grade(args.submissions.resolve(), args.assignment, args.out.resolve(),
-                     args.timeout)
+                     args.timeout, args.jobs)
     if args.cmd == "validate":
         return validate(args.assignment)
     if args.cmd == "bench":

@@ -180,7 +180,7 @@ def test_hostile_class_from_an_lms_zip(tmp_path):
     before[zpath] = _sha(zpath)
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(zpath), "-a",
-                           ASSIGNMENT, "-o", str(out), "--timeout", "20"], cwd=ROOT,
+                           ASSIGNMENT, "-o", str(out), "--timeout", "20", "--jobs", "2"], cwd=ROOT,
                           capture_output=True, text=True, timeout=1800)
     print(proc.stdout[-6000:], proc.stderr[-3000:])
     assert proc.returncode == 0, "the batch must complete"
