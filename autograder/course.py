@@ -385,8 +385,9 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
 
 # ---------------------------------------------------------------------------------- validate
 
-def _wrong_impls(assignment: str) -> dict[str, list[Path]]:
-    """Wrong implementations by task: each file defines (at least) one task function."""
+def _wrong_impls(assignment: str) -> tuple[list[str], dict[str, list[Path]]]:
+    """The assignment's tasks, and its wrong implementations by task (each file defines
+    exactly one task function)."""
     source = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
     tasks, _ = _graded_cells(source)
     out: dict[str, list[Path]] = {}
@@ -398,7 +399,7 @@ def _wrong_impls(assignment: str) -> dict[str, list[Path]]:
             raise SystemExit(f"validate: {path} must define exactly one task function "
                              f"(one of {tasks}), found {sorted(defined)}")
         out.setdefault(hit[0], []).append(path)
-    return out
+    return tasks, out
 
 
 def _with_replacements(assignment: str, replace: dict[str, Path], dest: Path) -> Path:
@@ -418,7 +419,7 @@ def validate(only: str | None = None) -> int:
     for a in assignments():
         if only and a != only:
             continue
-        wrong = _wrong_impls(a)
+        tasks, wrong = _wrong_impls(a)
         print(f"\n== {a}")
         with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp:
             tmp = Path(tmp)
@@ -459,8 +460,7 @@ def validate(only: str | None = None) -> int:
                         if not ok:
                             failures.append(f"{a}: wrong implementation {wpath.name} "
                                             f"scores full marks on {task}")
-            for task in _graded_cells(nbformat.read(SOLUTIONS / a / f"{a}.ipynb",
-                                                    as_version=4))[0]:
+            for task in tasks:
                 if len(wrong.get(task, [])) < 3:
                     failures.append(f"{a}: task {task} has {len(wrong.get(task, []))} wrong "
                                     "implementations (at least 3 required)")
