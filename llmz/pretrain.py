@@ -194,8 +194,12 @@ def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, bat
     batches, optimizer settings, schedule and mixed precision) and measure its tokens/s.
 
     Returns ``{"tokens_per_s", "seconds", "train": [loss per logged step]}``."""
+    import logging
+
+    # the Trainer imports bitsandbytes, whose CPU backend logs a warning about optional kernels
+    logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
     import transformers
-    from transformers import Trainer, TrainingArguments
+    from transformers import PrinterCallback, Trainer, TrainingArguments
 
     from .gpt import to_hf
 
@@ -226,6 +230,7 @@ def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, bat
         use_cpu=device.type == "cpu", logging_steps=max(1, steps // 10), save_strategy="no",
         report_to=[], disable_tqdm=True, dataloader_num_workers=0, seed=seed)
     trainer = Trainer(model=hf, args=args, train_dataset=Windows())
+    trainer.remove_callback(PrinterCallback)  # losses stay in trainer.state.log_history
     t0 = time.perf_counter()
     trainer.train()
     if device.type == "cuda":
@@ -241,8 +246,8 @@ def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, bat
 # --------------------------------------------------------------------------------------------
 COURSE_RECIPE = dict(
     config=dict(vocab_size=2048, n_ctx=256, n_layer=4, n_head=6, n_embd=192, dropout=0.0),
-    steps=2000, batch_size=12, block=256, lr=2e-3, min_lr=2e-4, warmup=100, weight_decay=0.1,
-    clip=1.0, seed=1337, val_fraction=0.05, eval_every=250, eval_batches=20, threads=2,
+    steps=1500, batch_size=8, block=256, lr=2e-3, min_lr=2e-4, warmup=100, weight_decay=0.1,
+    clip=1.0, seed=1337, val_fraction=0.05, eval_every=250, eval_batches=20, threads=1,
 )
 
 
@@ -267,6 +272,8 @@ def train_course_model(out, recipe: dict | None = None, progress: bool = True) -
             "val_tokens": len(val), "params": model.num_params(),
             "history": {k: hist[k] for k in ("step", "train", "eval_step", "eval")},
             "seconds": round(hist["seconds"], 1)}
+    save_course_model(model, out, meta)
+    meta["sha256"] = weights_sha256(out)  # what a reproduction must match, byte for byte
     save_course_model(model, out, meta)
     return meta
 
