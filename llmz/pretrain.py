@@ -137,10 +137,7 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
             hist["eval"].append(estimate_loss(model, val, batch_size, block, eval_batches,
                                               device=device))
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc="pre-training", unit="step", file=_stdout())
+    bar = Progress(steps, "pre-training") if progress else None
     model.train()
     t0 = time.perf_counter()
     for step in range(steps):
@@ -167,9 +164,7 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
         hist["train"].append(loss.item())
         hist["lr"].append(rate)
         if bar is not None:
-            bar.update(1)
-            if step % 10 == 0 or step == steps - 1:
-                bar.set_postfix(loss=f"{hist['train'][-1]:.3f}")
+            bar.update(hist["train"][-1])
     if device.type == "cuda":
         torch.cuda.synchronize()
     seconds = time.perf_counter() - t0
@@ -181,9 +176,49 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
     return hist
 
 
-def _stdout():
-    import sys
-    return sys.stdout  # a progress bar on stdout: notebooks and the book show it, not as an error
+class Progress:
+    """A progress bar: ``tqdm`` in a terminal; in a notebook, one output line updated in place
+    (so an executed notebook, and the book page made from it, shows the final state)."""
+
+    def __init__(self, total: int, desc: str):
+        self.total, self.desc, self.n = total, desc, 0
+        self.t0 = self.shown = time.perf_counter()
+        self.handle = self.bar = None
+        try:
+            from IPython import get_ipython
+            from IPython.display import Pretty, display
+
+            if getattr(get_ipython(), "kernel", None) is not None:
+                self.handle = display(Pretty(self._line()), display_id=True)
+        except ImportError:
+            pass
+        if self.handle is None:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=desc, unit="step")
+
+    def _line(self, loss: float | None = None) -> str:
+        elapsed = time.perf_counter() - self.t0
+        done = int(30 * self.n / self.total)
+        line = f"{self.desc} {'█' * done}{'·' * (30 - done)} {self.n}/{self.total} steps, " \
+               f"{elapsed:.0f} s"
+        if 0 < self.n < self.total:
+            line += f", about {elapsed / self.n * (self.total - self.n):.0f} s left"
+        return line + (f", loss {loss:.3f}" if loss is not None else "")
+
+    def update(self, loss: float) -> None:
+        self.n += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.n % 10 == 0 or self.n == self.total:
+                self.bar.set_postfix(loss=f"{loss:.3f}")
+        elif time.perf_counter() - self.shown > 0.5 or self.n == self.total:
+            from IPython.display import Pretty
+            self.shown = time.perf_counter()
+            self.handle.update(Pretty(self._line(loss)))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, batch_size: int,
