@@ -93,9 +93,14 @@ def _load_smollm2(**kw):
         with _quiet():
             tok = AutoTokenizer.from_pretrained(pkg, gguf_file=_SMOLLM2_GGUF)
             model = AutoModelForCausalLM.from_pretrained(pkg, gguf_file=_SMOLLM2_GGUF)
+        # the weights are de-quantized to float32 already: save them as a plain model
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         try:
-            model.save_pretrained(cached)
-            tok.save_pretrained(cached)
+            with _quiet():
+                model.save_pretrained(cached)
+                tok.save_pretrained(cached)
         except OSError:
             pass  # a read-only home: load from the GGUF every time
         if kw.get("dtype") is not None:
