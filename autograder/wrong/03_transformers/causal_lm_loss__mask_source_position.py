@@ -1,0 +1,10 @@
+def causal_lm_loss(logits: torch.Tensor, input_ids: torch.Tensor,
+                   attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Mistake: masks by the position that makes the prediction (attention_mask[:, :-1]) instead
+    of the token being predicted, so "last real token -> padding" counts."""
+    V = logits.size(-1)
+    targets = input_ids[:, 1:]
+    if attention_mask is not None:
+        targets = targets.masked_fill(attention_mask[:, :-1] == 0, -100)
+    return F.cross_entropy(logits[:, :-1].reshape(-1, V).float(), targets.reshape(-1),
+                           ignore_index=-100)
