@@ -1,0 +1,10 @@
+def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                top_p: float | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Mistake: treats temperature 0 like temperature 1 instead of greedy decoding."""
+    scores = apply_temperature(logits, temperature if temperature > 0 else 1.0)
+    if top_k is not None:
+        scores = top_k_filter(scores, top_k)
+    if top_p is not None:
+        scores = top_p_filter(scores, top_p)
+    probs = torch.softmax(scores, dim=-1)
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)

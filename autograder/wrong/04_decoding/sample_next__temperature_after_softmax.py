@@ -1,0 +1,13 @@
+def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                top_p: float | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Mistake: divides the probabilities by the temperature (multinomial renormalises, so the
+    temperature has no effect)."""
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    scores = logits
+    if top_k is not None:
+        scores = top_k_filter(scores, top_k)
+    if top_p is not None:
+        scores = top_p_filter(scores, top_p)
+    probs = torch.softmax(scores, dim=-1) / temperature
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
