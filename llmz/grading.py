@@ -242,8 +242,12 @@ class _Checker:
         env = {k: v for k, v in os.environ.items()
                if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "OMP_NUM_THREADS",
                         "MKL_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE",
-                        "HF_DATASETS_OFFLINE", "TOKENIZERS_PARALLELISM")}
+                        "HF_DATASETS_OFFLINE", "TOKENIZERS_PARALLELISM", "OMP_WAIT_POLICY")}
         env["PYTHONHASHSEED"] = "0"
+        # checks run small oracles while the kernel waits: one thread, never spinning, so the
+        # two processes do not fight over the cores
+        env.setdefault("OMP_NUM_THREADS", "1")
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self.proc = subprocess.Popen(
             [_PYTHON, "-I", "-c", "import llmz.grading as g; g._checker_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

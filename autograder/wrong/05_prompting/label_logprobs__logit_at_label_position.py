@@ -1,0 +1,15 @@
+def label_logprobs(model: torch.nn.Module, tokenizer: Any, prompt: str,
+                   labels: list[str]) -> torch.Tensor:
+    """Mistake: reads each label token's log-probability from the logits at that token's own
+    position (they predict the token after it)."""
+    prompt_ids = tokenizer.encode(prompt)
+    n = len(prompt_ids)
+    scores = []
+    with torch.no_grad():
+        for label in labels:
+            label_ids = tokenizer.encode(label)
+            logits = model(torch.tensor([prompt_ids + label_ids])).logits[0].float()
+            logprobs = torch.log_softmax(logits, dim=-1)
+            positions = torch.arange(n, n + len(label_ids))
+            scores.append(logprobs[positions, torch.tensor(label_ids)].sum())
+    return torch.stack(scores)

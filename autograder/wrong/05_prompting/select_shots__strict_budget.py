@@ -1,0 +1,11 @@
+def select_shots(examples: list[tuple[str, str]], query: str, tokenizer: Any, budget: int,
+                 k: int, instruction: str = "") -> list[tuple[str, str]]:
+    """Mistake: requires the prompt to be strictly shorter than the budget (< instead of <=)."""
+    chosen = []
+    for example in examples:
+        if len(chosen) >= k:
+            break
+        prompt = few_shot_prompt(chosen + [example], query, instruction)
+        if len(tokenizer.encode(prompt)) < budget:
+            chosen.append(example)
+    return chosen

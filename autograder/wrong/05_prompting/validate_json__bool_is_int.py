@@ -1,0 +1,26 @@
+def validate_json(text: str, schema: dict) -> list[str]:
+    """Mistake: accepts a boolean where an integer or a number is required."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ["invalid JSON"]
+    if not isinstance(value, dict):
+        return ["not an object"]
+
+    def has_type(v, kind):
+        python = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+                  "array": list, "object": dict, "null": type(None)}[kind]
+        return isinstance(v, python)
+
+    errors = [f"missing key: {key}" for key in schema.get("required", []) if key not in value]
+    properties = schema.get("properties", {})
+    for key, rule in properties.items():
+        if key not in value:
+            continue
+        if "type" in rule and not has_type(value[key], rule["type"]):
+            errors.append(f"wrong type: {key}")
+        elif "enum" in rule and value[key] not in rule["enum"]:
+            errors.append(f"not allowed: {key}")
+    if schema.get("additionalProperties", True) is False:
+        errors += [f"unexpected key: {key}" for key in value if key not in properties]
+    return errors

@@ -1,0 +1,26 @@
+def validate_json(text: str, schema: dict) -> list[str]:
+    """Mistake: ignores additionalProperties."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ["invalid JSON"]
+    if not isinstance(value, dict):
+        return ["not an object"]
+
+    def has_type(v, kind):
+        if kind in ("integer", "number") and isinstance(v, bool):
+            return False
+        python = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+                  "array": list, "object": dict, "null": type(None)}[kind]
+        return isinstance(v, python)
+
+    errors = [f"missing key: {key}" for key in schema.get("required", []) if key not in value]
+    properties = schema.get("properties", {})
+    for key, rule in properties.items():
+        if key not in value:
+            continue
+        if "type" in rule and not has_type(value[key], rule["type"]):
+            errors.append(f"wrong type: {key}")
+        elif "enum" in rule and value[key] not in rule["enum"]:
+            errors.append(f"not allowed: {key}")
+    return errors

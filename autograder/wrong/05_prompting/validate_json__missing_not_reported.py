@@ -1,0 +1,28 @@
+def validate_json(text: str, schema: dict) -> list[str]:
+    """Mistake: never reports missing required keys."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ["invalid JSON"]
+    if not isinstance(value, dict):
+        return ["not an object"]
+
+    def has_type(v, kind):
+        if kind in ("integer", "number") and isinstance(v, bool):
+            return False
+        python = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+                  "array": list, "object": dict, "null": type(None)}[kind]
+        return isinstance(v, python)
+
+    errors = []
+    properties = schema.get("properties", {})
+    for key, rule in properties.items():
+        if key not in value:
+            continue
+        if "type" in rule and not has_type(value[key], rule["type"]):
+            errors.append(f"wrong type: {key}")
+        elif "enum" in rule and value[key] not in rule["enum"]:
+            errors.append(f"not allowed: {key}")
+    if schema.get("additionalProperties", True) is False:
+        errors += [f"unexpected key: {key}" for key in value if key not in properties]
+    return errors
