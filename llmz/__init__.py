@@ -12,6 +12,8 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
   ``transformers``
 - ``llmz.pretrain`` - chapter 3: the pre-training loop and the course model's recipe
 - ``llmz.decoding`` - chapter 4: greedy, beam search, sampling (temperature, top-k, top-p)
+- ``llmz.prompting`` - chapter 5: prompt parts, few-shot prompts, label scoring by likelihood,
+  answer validation and constrained decoding
 - ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
