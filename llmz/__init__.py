@@ -14,6 +14,8 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 - ``llmz.decoding`` - chapter 4: greedy, beam search, sampling (temperature, top-k, top-p)
 - ``llmz.prompting`` - chapter 5: prompt parts, few-shot prompts, label scoring by likelihood,
   answer validation and constrained decoding
+- ``llmz.finetune`` - chapter 6: a FLAN-style task mixture, response-only SFT, classifiers, replay
+- ``llmz.evaluate`` - chapter 6: perplexity, classification metrics, BLEU, ROUGE-L, LLM-as-a-judge
 - ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401

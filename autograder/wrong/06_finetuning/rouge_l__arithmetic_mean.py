@@ -1,0 +1,16 @@
+def rouge_l(hypothesis: str, reference: str) -> float:
+    """Mistake: averages precision and recall arithmetically instead of taking their harmonic mean."""
+    import re
+
+    h = re.sub(r"[^a-z0-9]+", " ", hypothesis.lower()).split()
+    r = re.sub(r"[^a-z0-9]+", " ", reference.lower()).split()
+    if not h or not r:
+        return 0.0
+    previous = [0] * (len(r) + 1)
+    for a in h:
+        row = [0]
+        for j, b in enumerate(r):
+            row.append(previous[j] + 1 if a == b else max(previous[j + 1], row[j]))
+        previous = row
+    lcs = previous[-1]
+    return (lcs / len(h) + lcs / len(r)) / 2

@@ -1,0 +1,16 @@
+def rouge_l(hypothesis: str, reference: str) -> float:
+    """Mistake: splits on whitespace only: no lower-casing, punctuation stays glued to the words."""
+    h, r = hypothesis.split(), reference.split()
+    if not h or not r:
+        return 0.0
+    previous = [0] * (len(r) + 1)
+    for a in h:
+        row = [0]
+        for j, b in enumerate(r):
+            row.append(previous[j] + 1 if a == b else max(previous[j + 1], row[j]))
+        previous = row
+    lcs = previous[-1]
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(h), lcs / len(r)
+    return 2 * precision * recall / (precision + recall)
