@@ -37,7 +37,7 @@ def corpus_ids(works: tuple[str, ...] | None = None, tokenizer=None) -> list[tor
     import os
 
     from .bpe import EOT, load_course_tokenizer
-    from .data import corpus_files
+    from .data import corpus_files, load_corpus
 
     tok = tokenizer or load_course_tokenizer()
     if hasattr(tok, "to_hf_tokenizer"):  # the course BPETokenizer: encode with its Rust twin
@@ -47,10 +47,10 @@ def corpus_ids(works: tuple[str, ...] | None = None, tokenizer=None) -> list[tor
         encode, eot = (lambda t: tok(t)["input_ids"]), tok.eos_token_id
     out = []
     for path in corpus_files():
-        if works is not None and os.path.basename(path)[:-8] not in works:
+        stem = os.path.basename(path)[:-8]  # "hamlet" from ".../hamlet_gut.txt"
+        if works is not None and stem not in works:
             continue
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            ids = encode(fh.read().replace("\r\n", "\n").strip())
+        ids = encode(load_corpus((stem,)))  # one work, read and cleaned as chapter 1 reads it
         out.append(torch.tensor(ids + [eot], dtype=torch.long))
     return out
 
