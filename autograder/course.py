@@ -127,6 +127,8 @@ class Result:
     tasks: dict = field(default_factory=dict)      # task -> (score, max)
     cells: dict = field(default_factory=dict)      # test cell id -> (score, max, message)
     feedback: Path | None = None
+    review: list = field(default_factory=list)     # reasons an instructor should look
+    isolation: str = ""
 
 
 def _graded_cells(nb) -> tuple[list[str], dict]:
@@ -145,28 +147,94 @@ def _graded_cells(nb) -> tuple[list[str], dict]:
     return tasks, owner
 
 
-def _kernelspec(tmp: Path, hide: list[str], home: Path) -> dict:
+REF_LINE = "%%graded --ref {gid}"
+REF_NOTE = ("# The grader runs this cell's checks (visible and hidden) in its own process,\n"
+            "# outside your notebook; your functions are called from there.")
+
+
+def reference_source(source_nb):
+    """The source as the grading kernel receives it: every test cell is a reference to its
+    grade_id, never its body (the body stays with the checker service)."""
+    import copy
+
+    nb = copy.deepcopy(source_nb)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cell.source = REF_LINE.format(gid=meta["grade_id"]) + "\n" + REF_NOTE
+    return nb
+
+
+def _source_nb(assignment: str, source: Path | None = None) -> Path:
+    """The exercise source with hidden tests: solutions/ or an instructor's private folder."""
+    path = (source or SOLUTIONS) / assignment / f"{assignment}.ipynb"
+    if not path.exists():
+        raise SystemExit(f"grade: no exercise source {path}")
+    return path
+
+
+def _forbid_union(source_nb) -> list[str]:
+    """Every function any test cell of the assignment forbids, with aliases and implied
+    helpers: the sandboxed kernel's guard watches all of them from its first instruction."""
+    from llmz.grading import _parse_line, expand_forbid
+
+    out = []
+    for cell in source_nb.cells:
+        first = cell.source.partition("\n")[0]
+        if cell.cell_type == "code" and first.startswith("%%graded"):
+            names, forbid, _ = _parse_line(first[len("%%graded"):])
+            out += [f for f in expand_forbid(forbid, names) if f not in out]
+    return out
+
+
+def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str],
+             isolated: bool, rw: list[Path]) -> dict:
     """A kernelspec for the sandboxed grading kernel, and the environment that finds it."""
     spec = tmp / "jupyter" / "kernels" / "llmz-grader"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "autograder.sandbox_kernel", "-f", "{connection_file}"],
-        "display_name": "llmz grader (sandboxed)", "language": "python"}))
+        "display_name": "llmz grader (sandboxed)", "language": "python",
+        "interrupt_mode": "message"}))
+    kernel_env = {"LLMZ_PROFILE": "small", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                  "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+                  "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0",
+                  "OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": os.environ.get(
+                      "LLMZ_KERNEL_THREADS", str(min(2, os.cpu_count() or 1)))}
+    settings = {
+        "isolated": isolated, "bwrap": shutil.which("bwrap") or "", "uid": uid, "job": job,
+        "python": sys.executable, "python_home": os.path.realpath(sys.base_prefix),
+        "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
+                      os.path.realpath(sys.base_prefix)],
+        "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
+        "socket": str(socket_path), "cwd": str(rw[0]), "forbid": forbid, "env": kernel_env,
+        "memory_bytes": int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
+        "pids": 512, "cpu_seconds": 1800, "file_bytes": 512 * 2**20, "tmp_bytes": 512 * 2**20}
     env = dict(os.environ)
     env.update({"JUPYTER_PATH": str(tmp / "jupyter"), "PYTHONPATH": str(ROOT),
-                "LLMZ_PROFILE": "small", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-                "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-                "LLMZ_SANDBOX": json.dumps({"hide": hide, "home": str(home), "root": str(ROOT)})})
+                "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "LLMZ_SANDBOX": json.dumps(settings),
+                **kernel_env})
     return env
+
+
+def isolation_or_exit(allow_unisolated: bool) -> dict:
+    from .sandbox_kernel import isolation
+
+    iso = isolation()
+    if not iso["full"] and not allow_unisolated:
+        raise SystemExit("grade: this machine cannot isolate learner code "
+                         f"({iso['summary']}); grading for credit needs root and bubblewrap "
+                         "(`apt-get install bubblewrap`). Pass --allow-unisolated to grade "
+                         "anyway (practice only: the CSV marks every row).")
+    return iso
 
 
 def _check_submission(path: Path):
     """Read a submission defensively; returns (notebook, None) or (None, reason)."""
     try:
-        raw = path.read_bytes()
-        if len(raw) > 20 * 2**20:
+        if path.stat().st_size > 20 * 2**20:
             return None, "the notebook is larger than 20 MB"
+        raw = path.read_bytes()
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except UnicodeDecodeError:
@@ -180,10 +248,9 @@ def _check_submission(path: Path):
     return nb, None
 
 
-def _restore_deleted(nb, assignment: str) -> list[str]:
-    """Put back test cells a learner deleted, as released (hidden tests are added later, in
-    memory, by nbgrader), each after the graded cell that precedes it in the release."""
-    release = nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb", as_version=4)
+def _restore_deleted(nb, release) -> list[str]:
+    """Put back test cells a learner deleted (as references), each after the graded cell that
+    precedes it in the release."""
     have = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
     restored, previous = [], None
     for cell in release.cells:
@@ -200,95 +267,192 @@ def _restore_deleted(nb, assignment: str) -> list[str]:
     return restored
 
 
-def prepare(assignment: str, where: Path) -> Path:
-    """A course directory with the assignment's source and gradebook, ready to autograde
-    (made once per batch, copied for each student)."""
+def prepare(assignment: str, where: Path, source: Path | None = None) -> Path:
+    """A course directory with the assignment's *reference* source and gradebook, ready to
+    autograde (made once per batch, copied for each student). It holds no hidden test."""
     where.mkdir(parents=True)
-    course = _new_course(where, assignment)
+    course = where / "course"
+    (course / "source" / assignment).mkdir(parents=True)
+    ref = reference_source(nbformat.read(_source_nb(assignment, source), as_version=4))
+    nbformat.write(ref, course / "source" / assignment / f"{assignment}.ipynb")
+    shutil.copy(CONFIG, course / "nbgrader_config.py")
     code, log = _nbgrader(["generate_assignment", assignment, "--force"], course)
     if code != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{log}")
     return course
 
 
+_UIDS = iter(range(200000 + (os.getpid() % 1000) * 1000, 10**9))
+_UID_LOCK = __import__("threading").Lock()
+
+
+def _next_uid() -> int:
+    with _UID_LOCK:
+        return next(_UIDS)
+
+
+def _answer_cells(nb, tasks: list[str]) -> dict[str, str]:
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id") in tasks}
+
+
 def grade_one(assignment: str, student: str, submission: Path, out: Path | None = None,
-              hide: tuple[Path, ...] = (), template: Path | None = None,
-              timeout: int | None = None) -> Result:
-    """Grade one submission in a private course directory; never writes to ``submission``."""
+              template: Path | None = None, timeout: int | None = None,
+              source: Path | None = None, allow_unisolated: bool = False) -> Result:
+    """Grade one submission in a private course directory; never writes to ``submission``.
+    Scores come from the checker service's records only."""
     from nbgrader.api import Gradebook
 
+    from . import static_review
+    from .sandbox_kernel import make_cgroups, remove_cgroups
+
     res = Result(student, assignment)
-    source_nb = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    source_path = _source_nb(assignment, source)
+    source_nb = nbformat.read(source_path, as_version=4)
     tasks, owner = _graded_cells(source_nb)
-    res.max_score = sum(float(c.metadata["nbgrader"]["points"]) for c in source_nb.cells
-                        if c.metadata.get("nbgrader", {}).get("grade"))
+    points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+              for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    res.max_score = sum(points.values())
     res.tasks = {t: [0.0, 0.0] for t in tasks}
-    for c in source_nb.cells:
-        meta = c.metadata.get("nbgrader", {})
-        if meta.get("grade"):
-            res.tasks.setdefault(owner[meta["grade_id"]], [0.0, 0.0])[1] += float(meta["points"])
+    for gid, p in points.items():
+        res.tasks.setdefault(owner[gid], [0.0, 0.0])[1] += p
     nb, problem = _check_submission(submission)
     if problem:
         res.status, res.message = "invalid", problem
         return res
-    restored = _restore_deleted(nb, assignment)
+    release = reference_source(nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb",
+                                             as_version=4))
+    restored = _restore_deleted(nb, release)
+    res.review = static_review.review(_answer_cells(nb, tasks), _forbid_union(source_nb))
+    iso = isolation_or_exit(allow_unisolated)
+    res.isolation = iso["summary"] if iso["full"] else "UNISOLATED (practice only)"
 
-    with tempfile.TemporaryDirectory(prefix="llmz-grade-") as tmpdir, \
-            tempfile.TemporaryDirectory(prefix="llmz-home-") as homedir:
-        tmp, home = Path(tmpdir), Path(homedir)
+    with tempfile.TemporaryDirectory(prefix="llmz-grade-") as tmpdir:
+        tmp = Path(tmpdir)
         if template is None:
-            template = prepare(assignment, tmp / "template")
+            template = prepare(assignment, tmp / "template", source)
         course = tmp / "course"
         shutil.copytree(template, course)
-        os.chmod(course, 0o700)  # the kernel's working directory lies below; nothing else
-        hidden = [str(ROOT / d) for d in ("solutions", "autograder/wrong", "tests", ".git")
-                  if (ROOT / d).exists()] + [str(p) for p in hide]
-        env = _kernelspec(tmp, hidden, home)
-        target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True)
-        nbformat.write(nb, target)
-        extra = [f"--Execute.timeout={timeout}"] if timeout else []
-        code, log = _nbgrader(["autograde", assignment, "--student", student, "--force",
-                               "--Autograde.create_student=True", *extra], course, env)
-        graded_nb = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        uid, job = (_next_uid(), f"{os.getpid()}-{tmp.name}") if iso["full"] else \
+            (os.geteuid(), "")
+        ipc, records = tmp / "ipc", tmp / "records"
+        ipc.mkdir(mode=0o700)
+        records.mkdir(mode=0o700)
+        build = course / "autograded" / student / assignment
+        build.mkdir(parents=True)
+        if iso["full"]:
+            os.chown(ipc, uid, uid)
+        sock = ipc / "c.sock"
+        nonce = os.urandom(16).hex()
+        service = subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+             "from autograder.checker_service import main; sys.exit(main())", str(ROOT),
+             "--socket", str(sock), "--source", str(source_path), "--records", str(records),
+             "--nonce", nonce, "--timeout", str((timeout or 60) + 30)],
+            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"})
+        for _ in range(600):  # the socket exists before the kernel may connect
+            if sock.exists() or service.poll() is not None:
+                break
+            time.sleep(0.05)
+        made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
+                            512) if iso["full"] and iso["cgroups"] else []
+        try:
+            env = _sandbox(tmp, uid, job, sock, _forbid_union(source_nb), iso["full"], [build, ipc])
+            target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+            target.parent.mkdir(parents=True)
+            nbformat.write(nb, target)
+            extra = [f"--Execute.timeout={timeout}"] if timeout else []
+            code, log = _nbgrader(["autograde", assignment, "--student", student, "--force",
+                                   "--Autograde.create_student=True",
+                                   "--KernelManager.transport=ipc",
+                                   f"--KernelManager.ip={ipc / 'k'}", *extra], course, env)
+        finally:
+            service.kill()
+            service.wait()
+            if made:
+                remove_cgroups(job)
+        graded_nb = build / f"{assignment}.ipynb"
+        if os.environ.get("LLMZ_GRADE_LOG"):
+            Path(os.environ["LLMZ_GRADE_LOG"]).write_text(log)
         if code != 0 or not graded_nb.exists():
             res.status = "error"
             res.message = _autograde_failure(log)
             return res
-        if out is not None:  # validation needs scores only
-            _nbgrader(["generate_feedback", assignment, "--student", student, "--force"],
-                      course, env)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "llmz") as gb:
-            sub = gb.find_submission_notebook(assignment, assignment, student)
-            for grade in sub.grades:
-                if grade.cell.cell_type != "code" or grade.cell.name not in owner:
-                    continue
-                score = float(grade.score or 0.0)
-                res.cells[grade.cell.name] = [score, float(grade.max_score), ""]
-                res.tasks[owner[grade.cell.name]][0] += score
-                res.score += score
+        verdicts = {}
+        for gid in points:
+            rec = records / f"{gid}.json"
+            try:
+                r = json.loads(rec.read_text())
+            except (OSError, ValueError):
+                continue
+            if r.get("nonce") == nonce and r.get("ref") == gid:
+                verdicts[gid] = r
         done = nbformat.read(graded_nb, as_version=4)
-        for cell in done.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in res.cells:
-                outs = cell.get("outputs", [])
-                errs = [o for o in outs if o.output_type == "error"]
-                if errs:
-                    res.cells[gid][2] = f"{errs[0].ename}: {errs[0].evalue}".strip()
-                elif any(o.output_type == "stream" and o.name == "stderr" for o in outs):
-                    res.cells[gid][2] = "the cell wrote to stderr, which nbgrader counts as failed"
+        for gid, p in points.items():
+            r = verdicts.get(gid)
+            score = p if r and r["ok"] else 0.0
+            msg = "" if r and r["ok"] else (r["message"] if r else "not checked: the cell did "
+                                             "not run to its check (an earlier error, a "
+                                             "time-out, or a replaced %%graded magic)")
+            res.cells[gid] = [score, p, msg]
+            res.tasks[owner[gid]][0] += score
+            res.score += score
+            for t in (r or {}).get("tamper", []):
+                if t not in res.review:
+                    res.review.append(f"{gid}: {t}")
+        _store_scores(course, assignment, student, res)
         failed = [f"{gid}: {c[2].splitlines()[0] if c[2] else 'failed'}"
                   for gid, c in res.cells.items() if c[0] < c[1]]
         if restored:
             failed.insert(0, f"deleted test cells were restored and graded: {', '.join(restored)}")
         res.message = "; ".join(failed)[:2000]
-        fb = course / "feedback" / student / assignment / f"{assignment}.html"
-        if out is not None and fb.exists():
-            dest = out / "feedback" / student / f"{assignment}.html"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(fb, dest)
-            res.feedback = dest
+        if out is not None:
+            _feedback(course, assignment, student, done, graded_nb, res, out, env)
     return res
+
+
+def _store_scores(course: Path, assignment: str, student: str, res: Result) -> None:
+    """The gradebook (and so the feedback) shows the checker service's scores, whatever the
+    kernel's outputs claimed."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "llmz") as gb:
+        sub = gb.find_submission_notebook(assignment, assignment, student)
+        for grade in sub.grades:
+            if grade.cell.name in res.cells:
+                grade.auto_score = res.cells[grade.cell.name][0]
+                grade.manual_score = None
+        gb.db.commit()
+
+
+def _feedback(course, assignment, student, done, graded_nb, res, out, env) -> None:
+    """Feedback HTML: the learner's notebook with the visible tests shown in place of the
+    references, each check's verdict, no hidden test, no traceback paths, no script."""
+    from . import report
+
+    release = nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb", as_version=4)
+    visible = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
+               if c.metadata.get("nbgrader", {}).get("grade")
+               and not c.metadata["nbgrader"].get("solution")}
+    for cell in done.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in visible and gid in res.cells:
+            cell.source = visible[gid]
+            score, pts, msg = res.cells[gid]
+            text = (f"grader: {score:g}/{pts:g} points" +
+                    ("" if score == pts else f"\n{msg}"))
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    report.sanitize_notebook_outputs(done)
+    nbformat.write(done, graded_nb)
+    code, log = _nbgrader(["generate_feedback", assignment, "--student", student, "--force"],
+                          course, env)
+    fb = course / "feedback" / student / assignment / f"{assignment}.html"
+    if fb.exists():
+        dest = out / "feedback" / student / f"{assignment}.html"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(report.sanitize_feedback_html(fb.read_text(errors="replace")))
+        res.feedback = dest
 
 
 def _autograde_failure(log: str) -> str:

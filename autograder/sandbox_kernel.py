@@ -1,18 +1,23 @@
-"""The kernel that runs a learner's notebook during grading.
+"""The launcher of the kernel that runs one learner's notebook during grading.
 
-nbgrader starts it through the ``llmz-grader`` kernelspec (see ``course.py``). Before the IPython
-kernel starts, this launcher:
+nbgrader starts it through the ``llmz-grader`` kernelspec written by ``course.py``; it runs as the
+grader and ends by exec-ing bubblewrap (``bwrap``, Debian's package), which starts the IPython
+kernel (``python -m llmz.grading``) inside a sandbox:
 
-* as root (a grading container, CI): enters a private mount namespace, hides the solutions,
-  wrong implementations, tests, git history, the gradebook and the class's other files behind
-  empty read-only tmpfs mounts, makes the Python installation reachable, and drops to the
-  unprivileged ``nobody`` user. Learner code can then read no hidden test, write nothing of the
-  course, the gradebook or other learners, and signal no grader process.
-* as an ordinary user: does the same hiding inside a user namespace where the machine allows
-  it (the kernel keeps the instructor's uid); otherwise it runs unisolated and says so.
+* **its own uid**: the launcher drops from root to the student's own uid (one per student in a
+  batch) before bwrap, so no two students, and no grader process, share a uid;
+* **namespaces**: user, PID (nothing outlives the kernel: bwrap is PID 1 and dies with its parent),
+  network (no interface up, loopback included; the Jupyter channels are unix sockets), IPC, UTS;
+* **allow-list file system**: read-only ``/usr`` and the Python installation, the ``llmz``
+  package, read-write only this student's working folder and socket folder; a private ``/tmp``,
+  ``/dev/shm`` and ``HOME`` (size-capped tmpfs). Nothing else of the course or the machine exists;
+* **limits**: a memory and a process-count cgroup for the whole kernel tree where the machine
+  offers cgroups, else per-process address space and a per-uid process count; CPU seconds,
+  file size, no core dumps.
 
-It also caps memory and core dumps, and loads ``llmz.grading`` as an extension so that the
-``%%graded`` magic exists even if a learner deleted the cell that imports it.
+``isolation()`` says which of these the machine gives; without root or without bwrap the grade
+command refuses to grade for credit unless told ``--allow-unisolated`` (then the kernel runs as a
+plain subprocess and the CSV says so).
 """
 from __future__ import annotations
 
@@ -23,11 +28,11 @@ import resource
 import shutil
 import stat
 import sys
-import tempfile
+from pathlib import Path
 
-CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
-MS_RDONLY, MS_BIND, MS_REC, MS_PRIVATE = 1, 4096, 16384, 1 << 18
-NOBODY = 65534
+CLONE_NEWNS = 0x00020000
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+CGROUP = Path("/sys/fs/cgroup")
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -38,102 +43,182 @@ def _mount(src, target, fstype, flags, data=None) -> None:
         raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
 
-def _hide(path: str) -> None:
-    if os.path.isdir(path):
-        _mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=16k,mode=0555")
-    elif os.path.exists(path):
-        _mount("/dev/null", path, None, MS_BIND)
+def isolation() -> dict:
+    """What this machine gives the grading sandbox (the grade command reports it)."""
+    bwrap = shutil.which("bwrap")
+    root = os.geteuid() == 0
+    cg = {c: (CGROUP / c).is_dir() and os.access(CGROUP / c, os.W_OK) for c in ("memory", "pids")}
+    full = bool(bwrap and root)
+    parts = ["bwrap" if bwrap else "no bwrap", "root: per-student uid" if root else "not root"]
+    parts.append("cgroup memory+pids" if all(cg.values()) else "rlimits only")
+    return {"full": full, "bwrap": bwrap, "root": root, "cgroups": all(cg.values()),
+            "summary": ", ".join(parts)}
 
 
-def _blocked_ancestor(path: str) -> str | None:
-    """The highest ancestor of ``path`` that 'other' users cannot traverse, if any."""
+def cgroup_paths(job: str) -> list[Path]:
+    return [CGROUP / c / "llmz" / job for c in ("memory", "pids")]
+
+
+def make_cgroups(job: str, memory_bytes: int, pids: int) -> list[Path]:
+    made = []
+    for path in cgroup_paths(job):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            if path.parent.parent.name == "memory":
+                (path / "memory.limit_in_bytes").write_text(str(memory_bytes))
+                sw = path / "memory.memsw.limit_in_bytes"
+                if sw.exists():
+                    try:
+                        sw.write_text(str(memory_bytes))
+                    except OSError:
+                        pass
+            else:
+                (path / "pids.max").write_text(str(pids))
+            made.append(path)
+        except OSError:
+            continue
+    return made
+
+
+def remove_cgroups(job: str) -> None:
+    """Kill whatever is left in the student's cgroups, then remove them."""
+    import signal
+    import time
+
+    for path in cgroup_paths(job):
+        if not path.exists():
+            continue
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+            except OSError:
+                pids = []
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        try:
+            path.rmdir()
+        except OSError:
+            pass
+
+
+def _private_ancestor(path: str) -> bool:
     parts = os.path.abspath(path).split(os.sep)
     for i in range(2, len(parts) + 1):
         anc = os.sep.join(parts[:i]) or os.sep
-        if not os.stat(anc).st_mode & stat.S_IXOTH:
-            return anc
-    return None
+        try:
+            if not os.stat(anc).st_mode & stat.S_IXOTH:
+                return True
+        except OSError:
+            return True
+    return False
 
 
-def _expose(paths: list[str]) -> None:
-    """Make ``paths`` reachable by ``nobody`` although an ancestor (e.g. /root) is private:
-    bind them aside, cover the private ancestor with a 0755 tmpfs, and bind them back."""
-    by_anc: dict[str, list[str]] = {}
-    for p in paths:
-        anc = _blocked_ancestor(p)
-        if anc:
-            by_anc.setdefault(anc, []).append(os.path.realpath(p))
-    if not by_anc:
-        return
-    stage = tempfile.mkdtemp(prefix="llmz-stage-")
-    _mount("tmpfs", stage, "tmpfs", 0, "size=16k,mode=0700")
-    for anc, targets in by_anc.items():
-        staged = []
-        for i, t in enumerate(targets):
-            s = os.path.join(stage, str(len(os.listdir(stage))))
-            os.mkdir(s)
-            _mount(t, s, None, MS_BIND | MS_REC)
-            staged.append((s, t))
-        _mount("tmpfs", anc, "tmpfs", 0, "size=64k,mode=0755")
-        for s, t in staged:
-            os.makedirs(t, mode=0o755, exist_ok=True)
-            _mount(s, t, None, MS_BIND | MS_REC)
-
-
-def _isolate(settings: dict, home: str, conn: str) -> str:
-    if os.geteuid() == 0:
-        if _libc.unshare(CLONE_NEWNS) != 0:
-            raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS) failed")
-        _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        _expose([sys.base_prefix, sys.prefix, settings["root"]])
-        for path in settings.get("hide", []):
-            _hide(path)
-        private = os.path.join(home, "connection.json")
-        shutil.copyfile(conn, private)
-        for root, dirs, files in os.walk(home):
-            for name in dirs + files:
-                os.lchown(os.path.join(root, name), NOBODY, NOBODY)
-        os.chown(home, NOBODY, NOBODY)
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-        return private
-    uid, gid = os.geteuid(), os.getegid()
-    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "user namespaces are not available")
-    with open("/proc/self/setgroups", "w") as fh:
-        fh.write("deny")
-    with open("/proc/self/uid_map", "w") as fh:
-        fh.write(f"{uid} {uid} 1")
-    with open("/proc/self/gid_map", "w") as fh:
-        fh.write(f"{gid} {gid} 1")
+def _stage(paths: list[str]) -> dict[str, str]:
+    """Paths under folders the student's uid cannot traverse (/root, the grader's 0700 temp
+    folders) are bind-mounted, in this launcher's private mount namespace, below a 0755 tmpfs,
+    so that bwrap, running as the student, can open them. Returns path -> staged path."""
+    need = [p for p in paths if _private_ancestor(p)]
+    if not need:
+        return {}
+    if _libc.unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS) failed")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    for path in settings.get("hide", []):
-        _hide(path)
-    return conn
+    stage = "/mnt"  # only in this namespace
+    _mount("tmpfs", stage, "tmpfs", 0, "size=64k,mode=0755")
+    out = {}
+    for i, p in enumerate(need):
+        s = os.path.join(stage, str(i))
+        if os.path.isdir(p):
+            os.mkdir(s, 0o755)
+        else:
+            open(s, "w").close()
+        _mount(p, s, None, MS_BIND | MS_REC)
+        out[p] = s
+    return out
+
+
+def bwrap_argv(s: dict, conn: str, staged: dict[str, str]) -> list[str]:
+    """The bubblewrap command line for settings ``s`` (see course.py ``_sandbox_settings``)."""
+    src = (lambda p: staged.get(p, p))
+    argv = [s["bwrap"], "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+            "--uid", "1000", "--gid", "1000", "--hostname", "grader", "--disable-userns",
+            "--clearenv", "--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        if os.path.islink(f"/{link}"):
+            argv += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+    for etc in ("/etc/alternatives", "/etc/fonts", "/etc/ld.so.cache", "/etc/localtime",
+                "/etc/ssl/certs"):
+        if os.path.exists(etc):
+            argv += ["--ro-bind", etc, etc]
+    argv += ["--size", str(s["tmp_bytes"]), "--tmpfs", "/tmp"]
+    for p in s["read_only"]:
+        argv += ["--ro-bind", src(p), p]
+    for p in s["read_write"]:
+        argv += ["--bind", src(p), p]
+    argv += ["--dev", "/dev", "--size", str(s["tmp_bytes"]), "--tmpfs", "/dev/shm",
+             "--proc", "/proc", "--size", str(s["tmp_bytes"]), "--tmpfs", "/home/learner",
+             "--file", "0", "/etc/passwd"]
+    env = {"HOME": "/home/learner", "USER": "learner", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+           "PATH": f"{os.path.dirname(s['python'])}:/usr/bin:/bin",
+           "IPYTHONDIR": "/home/learner/.ipython", "MPLCONFIGDIR": "/home/learner/.mpl",
+           "MPLBACKEND": "Agg", "LLMZ_GRADER_SOCKET": s["socket"],
+           "LLMZ_GRADING": json.dumps({"forbid": s["forbid"]}), **s["env"]}
+    for k, v in env.items():
+        argv += ["--setenv", k, v]
+    argv += ["--chdir", s["cwd"], s["python"], "-m", "llmz.grading", "-f", conn]
+    return argv
+
+
+def _limits(s: dict) -> None:
+    def cap(res, value):
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):
+            pass
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_CPU, int(s["cpu_seconds"]))
+    cap(resource.RLIMIT_FSIZE, int(s["file_bytes"]))
+    cap(resource.RLIMIT_AS, int(s["memory_bytes"]))  # per process; the cgroup caps the tree
+    cap(resource.RLIMIT_NPROC, int(s["pids"]))       # per uid: the student's own uid
 
 
 def main() -> None:
     argv = sys.argv[1:]
     conn = argv[argv.index("-f") + 1]
-    settings = json.loads(os.environ.pop("LLMZ_SANDBOX", "{}"))
-    home = settings.get("home") or tempfile.mkdtemp(prefix="llmz-home-")
-    try:
-        conn = _isolate(settings, home, conn)
-    except OSError as exc:
-        if settings.get("require_isolation"):
-            raise
-        print(f"llmz-grader: running WITHOUT isolation ({exc})", file=sys.stderr)
-    os.environ.update({"HOME": home, "IPYTHONDIR": os.path.join(home, ".ipython"),
-                       "MPLCONFIGDIR": os.path.join(home, ".mpl"), "TMPDIR": home,
-                       "MPLBACKEND": "Agg"})
-    limit = int(float(settings.get("memory_gib", 8)) * 2**30)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu = int(settings.get("cpu_seconds", 1200))  # a runaway kernel cannot outlive grading
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", conn,
-                              "--ext=llmz.grading", "--HistoryManager.hist_file=:memory:"])
+    s = json.loads(os.environ.pop("LLMZ_SANDBOX"))
+    if not s.get("isolated"):  # --allow-unisolated on a machine without the sandbox
+        os.environ.update(s["env"])
+        os.environ["LLMZ_GRADER_SOCKET"] = s["socket"]
+        os.environ["LLMZ_GRADING"] = json.dumps({"forbid": s["forbid"]})
+        _limits({**s, "pids": 4096})
+        os.execv(s["python"], [s["python"], "-m", "llmz.grading", "-f", conn])
+    # the connection file (ipc transport, HMAC key) goes where the kernel can read it
+    private = os.path.join(s["ipc"], "connection.json")
+    shutil.copyfile(conn, private)
+    uid = int(s["uid"])
+    for path in [private] + s["read_write"]:
+        os.chown(path, uid, uid)
+    pid = str(os.getpid())
+    for cg in cgroup_paths(s["job"]):
+        try:
+            (cg / "cgroup.procs").write_text(pid)
+        except OSError:
+            pass
+    staged = _stage(s["read_only"] + s["read_write"] + [s["python_home"]])
+    if s["python_home"] in staged:
+        s["read_only"] = s["read_only"] + [s["python_home"]]
+    cmd = bwrap_argv(s, private, staged)
+    _limits(s)
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    os.execv(cmd[0], cmd)
 
 
 if __name__ == "__main__":

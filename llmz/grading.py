@@ -1,21 +1,33 @@
 """The checker behind every exercise test cell: the ``%%graded`` cell magic.
 
-How a graded cell runs
-----------------------
-``%%graded fn1 fn2 --forbid torch.nn.RNNCell`` sends the cell's body to a **checker process**: a
-fresh Python (started with ``-I``, from a clean directory) that never executes learner code. In
-that process ``fn1`` and ``fn2`` are proxies: calling one sends the arguments to the notebook
-kernel, which runs the learner's function there and sends back plain data (tensors, numbers,
+Two ways a test cell runs
+-------------------------
+*Practising* (Jupyter, Colab): ``%%graded fn1 fn2 --forbid torch.nn.RNNCell`` sends the cell's
+body to a **checker process**: a fresh Python (``-I``, clean directory) that never executes learner
+code. There ``fn1`` and ``fn2`` are proxies: calling one sends the arguments to the notebook
+kernel, which runs the learner's function and sends back plain data (tensors, arrays, numbers,
 strings, lists, tuples, dicts, sets), decoded with ``torch.load(weights_only=True)``, which cannot
 run code. Oracles and comparisons therefore use untouched libraries, whatever the learner's cells
-did to ``torch.allclose`` or ``numpy.testing`` in the kernel.
+did to ``torch.allclose`` in the kernel.
 
-``--forbid`` names library functions the task asks the learner to implement; calling them from the
-graded function fails the check. A failing check reports its message only: the cell's hidden
-source never appears in the output or in a traceback.
+*Graded* (``python -m autograder grade``): the kernel never sees a test body. Each test cell
+arrives as a reference, ``%%graded --ref test_x``; the magic asks the grader's own checker
+service (started by the grade command, outside the learner's sandbox, under another uid) to run
+cell ``test_x``. The service reads the body from the source notebook, calls the learner's
+functions through the same proxies, and writes the verdict where the kernel cannot write. The
+grade comes from those records only: what the kernel prints is display. A persistent profiler and
+an audit hook, installed before any learner code runs (``_boot``), report calls of forbidden
+functions to the service through a pipe; learner code can neither remove them (the audit hook
+refuses ``sys.setprofile``/``sys.settrace``) nor read their tables.
+
+Every call the checker makes also checks that the learner's function left its arguments
+unchanged (unless the magic line says ``--allow-mutation``), and results keep their type: a numpy
+array comes back as a numpy array, a tensor remembers whether it carries a gradient
+(``has_grad(x)``), and ``grads_of(fn, *args, wrt=(0,))`` back-propagates through the learner's
+function in the kernel and returns the gradients.
 
 In the cell body these names are predefined: ``expect``, ``expect_equal``, ``expect_close``,
-``expect_shape``, ``torch``, ``np``.
+``expect_shape``, ``expect_tensor``, ``has_grad``, ``grads_of``, ``torch``, ``np``.
 """
 from __future__ import annotations
 
@@ -26,6 +38,7 @@ import os
 import pickle
 import select
 import shlex
+import socket
 import struct
 import subprocess
 import sys
@@ -34,7 +47,8 @@ import time
 import traceback
 import warnings
 
-__all__ = ["GradingError", "expect", "expect_equal", "expect_close", "expect_shape"]
+__all__ = ["GradingError", "expect", "expect_equal", "expect_close", "expect_shape",
+           "expect_tensor", "has_grad"]
 
 _PYTHON = sys.executable  # captured before any learner code runs
 _CALL_TIMEOUT = float(os.environ.get("LLMZ_CHECK_TIMEOUT", "120"))
@@ -69,13 +83,37 @@ def expect_equal(actual, expected, concept: str) -> None:
 
 
 def expect_shape(actual, shape, concept: str) -> None:
-    """A tensor (or array) has exactly ``shape``."""
+    """A tensor (not an array or a list) has exactly ``shape``."""
     import torch
 
     if not isinstance(actual, torch.Tensor):
         raise GradingError(f"{concept}: expected a tensor, got {type(actual).__name__}")
     if tuple(actual.shape) != tuple(shape):
         raise GradingError(f"{concept}: expected shape {tuple(shape)}, got {tuple(actual.shape)}")
+
+
+def expect_tensor(actual, concept: str, shape=None, dtype=None, grad: bool | None = None) -> None:
+    """A ``torch.Tensor`` (not a numpy array, list or float) with this shape, dtype, and (when
+    ``grad`` is given) with or without a gradient attached."""
+    import torch
+
+    if not isinstance(actual, torch.Tensor):
+        raise GradingError(f"{concept}: expected a torch.Tensor, got {type(actual).__name__}")
+    if shape is not None and tuple(actual.shape) != tuple(shape):
+        raise GradingError(f"{concept}: expected shape {tuple(shape)}, got {tuple(actual.shape)}")
+    if dtype is not None and actual.dtype != dtype:
+        raise GradingError(f"{concept}: expected dtype {dtype}, got {actual.dtype}")
+    if grad is True and not has_grad(actual):
+        raise GradingError(f"{concept}: the result carries no gradient (computed under "
+                           "torch.no_grad(), detached, or rebuilt from numbers?), so nothing can "
+                           "be trained through it")
+    if grad is False and has_grad(actual):
+        raise GradingError(f"{concept}: the result should be detached from the graph")
+
+
+def has_grad(x) -> bool:
+    """Whether the learner's tensor required a gradient when their function returned it."""
+    return bool(getattr(x, "_llmz_requires_grad", False))
 
 
 def expect_close(actual, expected, concept: str, atol: float = 1e-5, rtol: float = 1e-4) -> None:
@@ -107,6 +145,9 @@ def expect_close(actual, expected, concept: str, atol: float = 1e-5, rtol: float
 # weights_only=True; checker -> kernel messages are pickled (the checker is trusted).
 # --------------------------------------------------------------------------------------------
 
+_MAX_FRAME = 256 << 20
+
+
 def _send(fh, kind: str, payload: bytes = b"") -> None:
     head = kind.encode()
     fh.write(struct.pack(">II", len(head), len(payload)) + head + payload)
@@ -120,7 +161,7 @@ def _recv_exact(fd: int, n: int, deadline: float | None) -> bytes:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise TimeoutError("the checker did not answer in time")
-        chunk = os.read(fd, n - len(buf))
+        chunk = os.read(fd, min(n - len(buf), 1 << 20))
         if not chunk:
             raise EOFError("the checker process ended unexpectedly")
         buf += chunk
@@ -129,27 +170,36 @@ def _recv_exact(fd: int, n: int, deadline: float | None) -> bytes:
 
 def _recv(fd: int, deadline: float | None = None) -> tuple[str, bytes]:
     nh, np_ = struct.unpack(">II", _recv_exact(fd, 8, deadline))
-    head = _recv_exact(fd, nh, deadline).decode()
+    if nh > 64 or np_ > _MAX_FRAME:
+        raise EOFError("malformed message on the checker channel")
+    head = _recv_exact(fd, nh, deadline).decode("ascii", "replace")
     return head, _recv_exact(fd, np_, deadline)
 
 
 def _to_safe(obj, depth=0):
-    """Learner results -> types that torch.load(weights_only=True) accepts."""
+    """Learner results -> types that torch.load(weights_only=True) accepts, keeping the type."""
     import numpy as np
     import torch
 
     if depth > 50:
         raise TypeError("the result is nested too deeply")
-    if obj is None or isinstance(obj, (bool, int, float, str, bytes)):
+    if obj is None or type(obj) in (bool, int, float, str, bytes):
         return obj
+    for plain in (int, float, str, bytes):  # subclasses (enums, str subclasses) as plain values
+        if isinstance(obj, plain):
+            return plain(obj)
     if isinstance(obj, torch.Tensor):
-        return obj.detach().cpu().clone()
+        t = obj.detach().cpu().clone()
+        return {"__llmz_tensor__": t, "grad": bool(obj.requires_grad)} if obj.requires_grad else t
     if isinstance(obj, np.ndarray):
-        return torch.from_numpy(np.ascontiguousarray(obj)).clone()
+        if obj.dtype == object:
+            raise TypeError("the function returned a numpy array of Python objects")
+        return {"__llmz_ndarray__": torch.from_numpy(np.ascontiguousarray(obj)).clone()}
     if isinstance(obj, np.generic):
-        return obj.item()
+        return {"__llmz_npscalar__": obj.item(), "dtype": str(obj.dtype)}
     if isinstance(obj, dict):
-        return {_to_safe(k, depth + 1): _to_safe(v, depth + 1) for k, v in obj.items()}
+        return {"__llmz_dict__": [(_to_safe(k, depth + 1), _to_safe(v, depth + 1))
+                                  for k, v in obj.items()]}
     if isinstance(obj, (set, frozenset)):
         return {"__llmz_set__": [_to_safe(v, depth + 1) for v in obj]}
     if isinstance(obj, tuple):
@@ -161,9 +211,21 @@ def _to_safe(obj, depth=0):
 
 
 def _from_safe(obj):
+    import numpy as np
+
     if isinstance(obj, dict):
-        if set(obj) == {"__llmz_set__"}:
+        if "__llmz_dict__" in obj:
+            return {_from_safe(k): _from_safe(v) for k, v in obj["__llmz_dict__"]}
+        if "__llmz_set__" in obj:
             return set(_from_safe(v) for v in obj["__llmz_set__"])
+        if "__llmz_tensor__" in obj:
+            t = obj["__llmz_tensor__"]
+            t._llmz_requires_grad = bool(obj.get("grad"))
+            return t
+        if "__llmz_ndarray__" in obj:
+            return obj["__llmz_ndarray__"].numpy()
+        if "__llmz_npscalar__" in obj:
+            return np.array(obj["__llmz_npscalar__"], dtype=obj["dtype"])[()]
         return {_from_safe(k): _from_safe(v) for k, v in obj.items()}
     if isinstance(obj, tuple):
         return tuple(_from_safe(v) for v in obj)
@@ -173,64 +235,271 @@ def _from_safe(obj):
 
 
 # --------------------------------------------------------------------------------------------
-# Kernel side
+# Forbidden functions: which objects a dotted name means, with the aliases that compute the
+# same thing (private entry points, C kernels) and the course's own helpers that solve a task.
 # --------------------------------------------------------------------------------------------
 
-class _Forbidden:
-    """Detects calls to forbidden library functions during one learner call (sys.setprofile).
+ALIASES = {
+    "torch.nn.functional.cross_entropy": ["torch._C._nn.cross_entropy_loss",
+                                          "torch._C._nn.nll_loss_nd", "torch._C._nn.nll_loss",
+                                          "torch._C._nn.nll_loss2d"],
+    "torch.nn.functional.nll_loss": ["torch._C._nn.nll_loss_nd", "torch._C._nn.nll_loss",
+                                     "torch._C._nn.nll_loss2d"],
+    "torch.nn.CrossEntropyLoss": ["torch._C._nn.cross_entropy_loss"],
+    "torch.nn.NLLLoss": ["torch._C._nn.nll_loss_nd"],
+    "torch.nn.RNNCell": ["torch.rnn_tanh_cell", "torch.rnn_relu_cell", "torch._VF.rnn_tanh_cell"],
+    "torch.nn.RNN": ["torch.rnn_tanh", "torch.rnn_relu", "torch._VF.rnn_tanh"],
+    "torch.nn.functional.scaled_dot_product_attention": [
+        "torch._C._nn.scaled_dot_product_attention", "torch._scaled_dot_product_attention_math",
+        "torch._scaled_dot_product_flash_attention_for_cpu", "torch._fused_sdp_choice",
+        "torch._scaled_dot_product_efficient_attention"],
+    "torch.nn.functional.multi_head_attention_forward": ["torch._native_multi_head_attention"],
+    "torch.nn.functional.cosine_similarity": ["torch.cosine_similarity"],
+}
 
-    Python functions are matched by code object (decorators unwrapped, so a shared wrapper does
-    not flag its siblings); C functions by identity, and C methods, which arrive as a fresh bound
-    method on every call, by the descriptor on their class. Calls made from inside C code (e.g.
-    ``map(tok.encode, texts)``) are not seen: visible and hidden tests still check the results.
-    """
+# the course's own helpers that implement a task, by task function name
+IMPLIED = {
+    "bigram_lm": ["llmz.rnn.NGramLM"],
+    "perplexity": ["llmz.rnn.NGramLM.perplexity", "llmz.rnn.evaluate_lm", "llmz.rnn.lm_loss"],
+    "rnn_cell": ["llmz.rnn.RNNCellScratch", "llmz.rnn.run_recurrent", "llmz.rnn.make_cell"],
+    "rnn_forward": ["llmz.rnn.RNNCellScratch", "llmz.rnn.run_recurrent", "llmz.rnn.make_cell"],
+    "hidden_grad_norms": ["llmz.rnn.grad_norms_through_time"],
+    "teacher_forcing_loss": ["llmz.rnn.lm_loss", "torch.nn.functional.cross_entropy"],
+    "word_vocab": ["llmz.bpe.WordTokenizer"],
+    "word_encode": ["llmz.bpe.WordTokenizer"],
+    "pair_counts": ["llmz.bpe.pair_counts", "llmz.bpe.train_naive", "llmz.bpe.train_fast"],
+    "merge": ["llmz.bpe.merge", "llmz.bpe.train_naive", "llmz.bpe.train_fast"],
+    "bpe_train": ["llmz.bpe.train_naive", "llmz.bpe.train_fast", "llmz.bpe.BPETokenizer",
+                  "llmz.bpe.train_course_tokenizer", "llmz.bpe.pair_counts", "llmz.bpe.merge"],
+    "bpe_encode": ["llmz.bpe.BPETokenizer", "llmz.bpe.merge", "llmz.bpe.load_course_tokenizer"],
+    "bpe_decode": ["llmz.bpe.BPETokenizer", "llmz.bpe.load_course_tokenizer"],
+    "cosine_nearest": ["llmz.bpe.cosine_similarity", "llmz.bpe.nearest_neighbours"],
+    "scaled_dot_product_attention": ["llmz.gpt.CausalSelfAttention"],
+    "multi_head_attention": ["llmz.gpt.CausalSelfAttention", "llmz.gpt.Block"],
+    "causal_lm_loss": ["llmz.gpt.GPT.forward"],
+    "greedy_decode": ["llmz.rnn.Seq2Seq.greedy_decode"],
+}
+
+
+def _resolve(dotted: str):
+    """The object a dotted name means (importing the longest importable prefix), or None."""
+    import importlib
+
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except Exception:  # noqa: BLE001 - a missing optional package forbids nothing
+            continue
+        try:
+            for p in parts[i:]:
+                obj = getattr(obj, p)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def expand_forbid(forbid: list[str], names: list[str] = ()) -> list[str]:
+    """A test cell's forbid list with aliases and the course helpers implied by its tasks."""
+    out = list(forbid)
+    for f in forbid:
+        out += ALIASES.get(f, [])
+        if f.startswith("torch.nn.functional."):
+            out.append("torch._C._nn." + f.rsplit(".", 1)[1])
+    for n in names:
+        out += IMPLIED.get(n, [])
+    seen, uniq = set(), []
+    for f in out:
+        if f not in seen:
+            seen.add(f)
+            uniq.append(f)
+    return uniq
+
+
+def _targets(dotted: list[str]):
+    """(code-object ids, C-callable ids, (type, method-name) pairs) -> the forbidden name."""
+    import inspect
+
+    codes, cfuncs, methods = {}, {}, {}
+    for name in dotted:
+        obj = _resolve(name)
+        if obj is None:
+            continue
+        objs = [v for v in vars(obj).values() if callable(v) or isinstance(v, (staticmethod,
+                classmethod, property))] if isinstance(obj, type) else [obj]
+        if isinstance(obj, type):
+            objs.append(obj)
+        for t in objs:
+            if isinstance(t, (staticmethod, classmethod)):
+                t = t.__func__
+            if isinstance(t, property):
+                t = t.fget
+            if t is None:
+                continue
+            try:
+                t = inspect.unwrap(t)
+            except Exception:  # noqa: BLE001
+                pass
+            code = getattr(t, "__code__", None)
+            if code is not None:
+                codes[id(code)] = name
+            else:
+                cfuncs[id(t)] = name
+                owner = getattr(t, "__objclass__", None)  # a C method descriptor
+                if isinstance(owner, type):
+                    methods[(owner, t.__name__)] = name
+    return codes, cfuncs, methods
+
+
+class _Forbidden:
+    """Practising mode only: detects forbidden calls during one learner call (sys.setprofile).
+    In graded mode the persistent profiler of ``_install_guard`` does this instead."""
 
     def __init__(self, dotted: list[str]):
-        import importlib
-        import inspect
-
-        self.names = {}
-        for name in dotted:
-            obj, parts = None, name.split(".")
-            for i in range(len(parts), 0, -1):  # import the longest importable prefix
-                try:
-                    obj = importlib.import_module(".".join(parts[:i]))
-                except ImportError:
-                    continue
-                for p in parts[i:]:
-                    obj = getattr(obj, p)
-                break
-            if obj is None:
-                continue
-            targets = [v for v in vars(obj).values() if callable(v)] \
-                if isinstance(obj, type) else [obj]
-            for t in targets:
-                t = inspect.unwrap(t) if callable(t) else t
-                code = getattr(t, "__code__", None)
-                self.names[id(code) if code is not None else id(t)] = name
+        self.codes, self.cfuncs, self.methods = _targets(dotted)
         self.hit = None
 
-    def _c_name(self, fn):
-        hit = self.names.get(id(fn))
-        owner = getattr(fn, "__self__", None)
-        if hit is None and owner is not None and not isinstance(owner, type(os)):
-            for klass in type(owner).__mro__:
-                desc = vars(klass).get(getattr(fn, "__name__", ""))
-                if desc is not None:
-                    return self.names.get(id(desc))
-        return hit
-
-    def __call__(self, frame, event, arg):
+    def __call__(self, frame, event, arg):  # noqa: C901
         if self.hit is not None:
             return
         if event == "c_call":
-            self.hit = self._c_name(arg)
+            self.hit = self.cfuncs.get(id(arg))
+            owner = getattr(arg, "__self__", None)
+            if self.hit is None and owner is not None and not isinstance(owner, type(os)):
+                for klass in type(owner).__mro__[:4]:
+                    self.hit = self.methods.get((klass, getattr(arg, "__name__", "")))
+                    if self.hit:
+                        break
         elif event == "call":
-            self.hit = self.names.get(id(frame.f_code))
+            self.hit = self.codes.get(id(frame.f_code))
+
+
+# --------------------------------------------------------------------------------------------
+# Kernel side
+# --------------------------------------------------------------------------------------------
+
+def _fingerprint(obj, depth=0):
+    """A comparable snapshot of plain data (tensors by their bytes, NaN-safe); models, generators
+    and other objects are not compared (training steps update models on purpose)."""
+    import numpy as np
+    import torch
+
+    if depth > 20:
+        return None
+    if isinstance(obj, torch.Tensor):
+        t = obj.detach().cpu().contiguous().reshape(-1)
+        raw = t.view(torch.uint8) if t.dtype != torch.bool else t.to(torch.uint8)
+        return ("T", str(obj.dtype), tuple(obj.shape), bytes(raw.numpy().tobytes()))
+    if isinstance(obj, np.ndarray):
+        return ("A", str(obj.dtype), obj.shape, obj.tobytes())
+    if isinstance(obj, (list, tuple)):
+        return (type(obj).__name__, tuple(_fingerprint(v, depth + 1) for v in obj))
+    if isinstance(obj, dict):
+        return ("D", tuple((repr(k), _fingerprint(v, depth + 1)) for k, v in obj.items()))
+    if isinstance(obj, (set, frozenset)):
+        return ("S", len(obj), tuple(sorted(repr(v) for v in obj)))
+    if isinstance(obj, (str, bytes, int, float, bool, type(None))):
+        return obj
+    return None
+
+
+def _arg_names(fn, args, kwargs) -> list[tuple[str, object]]:
+    import inspect
+
+    try:
+        bound = inspect.signature(fn).bind_partial(*args, **kwargs)
+        return list(bound.arguments.items())
+    except (TypeError, ValueError):
+        return [(f"#{i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+
+
+def _raised(kind: str, text: str) -> tuple[str, bytes]:
+    return "raised", json.dumps({"type": kind, "text": text}).encode()
+
+
+def _call_learner(req: dict, user_ns: dict, forbidden=None) -> tuple[str, bytes]:
+    """Run one learner call the checker asked for; returns the reply frame."""
+    import torch
+
+    name, args, kwargs = req["name"], list(req["args"]), dict(req["kwargs"])
+    fn = user_ns.get(name)
+    if fn is None or not callable(fn):
+        return _raised("NameError", f"`{name}` is not defined in the notebook: run its cell "
+                                    "first, and keep the function's name and signature as given")
+    wrt = req.get("wrt")
+    if wrt is not None:  # gradients wanted: the chosen float tensors become leaves
+        for w in wrt:
+            if isinstance(w, int) and w < len(args) and isinstance(args[w], torch.Tensor):
+                args[w] = args[w].detach().clone().requires_grad_(True)
+            elif isinstance(w, str) and isinstance(kwargs.get(w), torch.Tensor):
+                kwargs[w] = kwargs[w].detach().clone().requires_grad_(True)
+    before = None if req.get("allow_mutation") else \
+        [(n, _fingerprint(v)) for n, v in _arg_names(fn, args, kwargs)]
+    try:
+        # nbgrader fails a test cell that writes to stderr: a library warning or a debug
+        # print in learner code must not cost points, so both go to stdout as notes.
+        with warnings.catch_warnings(record=True) as caught, \
+                contextlib.redirect_stderr(sys.stdout):
+            warnings.simplefilter("always")
+            if forbidden is not None:
+                forbidden.hit = None
+                old = sys.getprofile()
+                sys.setprofile(forbidden)
+                try:
+                    result = fn(*args, **kwargs)
+                finally:
+                    sys.setprofile(old)
+            else:
+                result = fn(*args, **kwargs)
+        for w in {(w.category.__name__, str(w.message)) for w in caught}:
+            print(f"note: `{name}` raised a warning ({w[0]}: {w[1]})")
+        if forbidden is not None and forbidden.hit:
+            return _raised("ForbiddenCall", f"`{name}` calls {forbidden.hit}, which this task "
+                                            "asks you to implement yourself")
+        if before is not None:
+            after = dict(_arg_names(fn, args, kwargs))
+            for arg, fp in before:
+                if fp is not None and _fingerprint(after.get(arg)) != fp:
+                    return _raised("InputMutated", f"`{name}` changed its argument `{arg}` in "
+                                   "place; the caller's data must stay as it was (work on a copy,"
+                                   " e.g. `x = x.clone()`, or use out-of-place operations)")
+        grads = None
+        if wrt is not None:
+            out = result[0] if isinstance(result, (tuple, list)) and result else result
+            leaves = [args[w] if isinstance(w, int) else kwargs[w] for w in wrt]
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                gen = torch.Generator().manual_seed(int(req.get("seed", 0)))
+                cot = torch.randn(out.shape, generator=gen, dtype=torch.float64).to(out.dtype)
+                got = torch.autograd.grad((out * cot).sum(), leaves, allow_unused=True)
+                grads = [None if g is None else g.detach() for g in got]
+        buf = io.BytesIO()
+        payload = _to_safe(result) if wrt is None else {"__llmz_grad__": _to_safe(result),
+                                                         "grads": _to_safe(grads)}
+        torch.save(payload, buf)
+        return "ret", buf.getvalue()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # the learner's error, with the learner's traceback
+        tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        return _raised(type(exc).__name__, "".join(tb[-6:]))
+
+
+def _serve(send, fd: int, user_ns: dict, forbid: list[str], local: bool):
+    """Answer the checker's calls until it says the cell is done; returns its verdict."""
+    forbidden = _Forbidden(forbid) if (forbid and local) else None  # graded: the guard
+    while True:
+        kind, payload = _recv(fd, time.monotonic() + _CALL_TIMEOUT)
+        if kind == "call":
+            send(*_call_learner(pickle.loads(payload), user_ns, forbidden))
+        elif kind == "done":
+            return json.loads(payload)
+        else:
+            raise RuntimeError(f"unexpected message from the checker: {kind}")
 
 
 class _Checker:
-    """The kernel's handle on its checker process (started once, reused by every cell)."""
+    """Practising mode: the kernel's own checker process (started once, reused by every cell)."""
 
     def __init__(self):
         self.proc = None
@@ -262,81 +531,50 @@ class _Checker:
                 pass
         self.proc = None
 
-    def run(self, body: str, names: list[str], forbid: list[str], user_ns: dict):
+    def run(self, body: str, names: list[str], forbid: list[str], user_ns: dict,
+            allow_mutation: bool = False):
         self.start()
         proc = self.proc
-        _send(proc.stdin, "run", json.dumps({"body": body, "names": names}).encode())
-        forbidden = _Forbidden(forbid) if forbid else None
-        fd = proc.stdout.fileno()
-        while True:
-            kind, payload = _recv(fd, time.monotonic() + _CALL_TIMEOUT)
-            if kind == "call":
-                name, args, kwargs = pickle.loads(payload)
-                _send(proc.stdin, *self._call(name, args, kwargs, user_ns, forbidden))
-            elif kind == "done":
-                return pickle.loads(payload)
-            else:
-                raise RuntimeError(f"unexpected message from the checker: {kind}")
-
-    @staticmethod
-    def _call(name, args, kwargs, user_ns, forbidden):
-        import torch
-
-        fn = user_ns.get(name)
-        if fn is None or not callable(fn):
-            return "raised", json.dumps({
-                "type": "NameError",
-                "text": f"`{name}` is not defined in the notebook: run its cell first, and keep "
-                        "the function's name and signature as given"}).encode()
-        try:
-            # nbgrader fails a test cell that writes to stderr: a library warning or a debug
-            # print in learner code must not cost points, so both go to stdout as notes.
-            with warnings.catch_warnings(record=True) as caught, \
-                    contextlib.redirect_stderr(sys.stdout):
-                warnings.simplefilter("always")
-                if forbidden is not None:
-                    forbidden.hit = None
-                    old = sys.getprofile()
-                    sys.setprofile(forbidden)
-                    try:
-                        result = fn(*args, **kwargs)
-                    finally:
-                        sys.setprofile(old)
-                else:
-                    result = fn(*args, **kwargs)
-            for w in {(w.category.__name__, str(w.message)) for w in caught}:
-                print(f"note: `{name}` raised a warning ({w[0]}: {w[1]})")
-            if forbidden is not None and forbidden.hit:
-                return "raised", json.dumps({
-                    "type": "ForbiddenCall",
-                    "text": f"`{name}` calls {forbidden.hit}, which this task asks you to "
-                            "implement yourself"}).encode()
-            buf = io.BytesIO()
-            torch.save(_to_safe(result), buf)
-            return "ret", buf.getvalue()
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # the learner's error, with the learner's traceback
-            tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
-            text = "".join(tb[-6:])
-            return "raised", json.dumps({"type": type(exc).__name__, "text": text}).encode()
+        _send(proc.stdin, "run", json.dumps({"body": body, "names": names, "forbid": forbid,
+                                             "allow_mutation": allow_mutation}).encode())
+        return _serve(lambda k, p: _send(proc.stdin, k, p), proc.stdout.fileno(), user_ns,
+                      expand_forbid(forbid, names), local=True)
 
 
 _CHECKER = _Checker()
 
 
-def _parse_line(line: str) -> tuple[list[str], list[str]]:
+def _grader_check(ref: str, user_ns: dict) -> dict:
+    """Graded mode: ask the grader's checker service to run test cell ``ref``."""
+    path = os.environ.get("LLMZ_GRADER_SOCKET", "")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        fh = sock.makefile("wb")
+        _send(fh, "check", json.dumps({"ref": ref}).encode())
+        return _serve(lambda k, p: _send(fh, k, p), sock.fileno(), user_ns, [], local=False)
+    finally:
+        sock.close()
+
+
+def _parse_line(line: str) -> tuple[list[str], list[str], dict]:
     words = shlex.split(line)
-    names, forbid = [], []
+    names, forbid, opts = [], [], {}
     i = 0
     while i < len(words):
-        if words[i] == "--forbid":
+        if words[i] == "--forbid" and i + 1 < len(words):
             forbid += [w for w in words[i + 1].split(",") if w]
             i += 2
+        elif words[i] == "--ref" and i + 1 < len(words):
+            opts["ref"] = words[i + 1]
+            i += 2
+        elif words[i] == "--allow-mutation":
+            opts["allow_mutation"] = True
+            i += 1
         else:
             names.append(words[i])
             i += 1
-    return names, forbid
+    return names, forbid, opts
 
 
 def graded(line: str, cell: str) -> None:
@@ -344,15 +582,19 @@ def graded(line: str, cell: str) -> None:
     __tracebackhide__ = True
     from IPython import get_ipython
 
-    names, forbid = _parse_line(line)
+    names, forbid, opts = _parse_line(line)
     ip = get_ipython()
     try:
-        verdict = _CHECKER.run(cell, names, forbid, ip.user_ns)
+        if "ref" in opts:
+            verdict = _grader_check(opts["ref"], ip.user_ns)
+        else:
+            verdict = _CHECKER.run(cell, names, forbid, ip.user_ns,
+                                   opts.get("allow_mutation", False))
     except KeyboardInterrupt:
         _CHECKER.stop()
         raise GradingError("the check was interrupted before it finished: it ran past the time "
                            "limit (does a function loop forever?) or you stopped it") from None
-    except (TimeoutError, EOFError) as exc:
+    except (TimeoutError, EOFError, OSError) as exc:
         _CHECKER.stop()
         raise GradingError(f"the check could not finish: {exc}") from None
     if verdict.get("stdout"):
@@ -376,62 +618,239 @@ except ImportError:  # pragma: no cover
 
 
 # --------------------------------------------------------------------------------------------
-# Checker side (a fresh interpreter; never runs learner code)
+# Graded mode: the guard installed in the sandboxed kernel before any learner code runs
+# --------------------------------------------------------------------------------------------
+
+# audit events that tamper with the checks or reach outside the kernel; reported to the grader
+_REPORTED = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata", "ctypes.addressof",
+             "ctypes.string_at", "ctypes.PyObj_FromPtr", "subprocess.Popen", "os.system",
+             "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn",
+             "socket.connect", "socket.bind", "code.__new__",
+             "sys._current_frames", "function.__new__", "os.kill", "signal.pthread_kill")
+_BLOCKED = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
+            "gc.get_referents", "sys.addaudithook")
+
+
+def _install_guard(forbid: list[str], hits_fd: int) -> None:
+    """A profiler that reports every call of a forbidden function (by code object, C function or
+    C method) as a line on ``hits_fd``, and an audit hook that keeps it installed. Tables live in
+    read-only mappings referenced only by default arguments, whose reassignment is audited."""
+    import threading
+    import types
+
+    codes, cfuncs, methods = _targets(forbid)
+    codes = types.MappingProxyType({k: (v + "\n").encode() for k, v in codes.items()})
+    cfuncs = types.MappingProxyType({k: (v + "\n").encode() for k, v in cfuncs.items()})
+    methods = types.MappingProxyType({k: (v + "\n").encode() for k, v in methods.items()})
+    keep_alive = [_resolve(n) for n in forbid]  # ids stay valid while the objects live
+
+    def profiler(frame, event, arg, _codes=codes, _cf=cfuncs, _m=methods, _w=os.write,
+                 _fd=hits_fd, _id=id, _type=type, _mod=types.ModuleType, _ga=getattr,
+                 _keep=keep_alive):
+        if event == "call":
+            hit = _codes.get(_id(frame.f_code))
+        elif event == "c_call":
+            hit = _cf.get(_id(arg))
+            if hit is None:
+                owner = _ga(arg, "__self__", None)
+                if owner is not None and _type(owner) is not _mod:
+                    name = _ga(arg, "__name__", "")
+                    for klass in _type(owner).__mro__[:4]:
+                        hit = _m.get((klass, name))
+                        if hit is not None:
+                            break
+        else:
+            return
+        if hit is not None:
+            try:
+                _w(_fd, hit)
+            except OSError:
+                pass
+
+    bootstrap = threading.Thread._bootstrap_inner.__code__
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    boot_files = frozenset(f for m in list(sys.modules.values())
+                           if (f := getattr(m, "__file__", None)) and f != main_file)
+    guarded = frozenset({id(profiler)})
+
+    def hook(event, args, _blocked=_BLOCKED, _reported=_REPORTED, _w=os.write, _fd=hits_fd,
+             _frame=sys._getframe, _boot=bootstrap, _prof=profiler, _th=threading,
+             _files=boot_files, _guarded=guarded, _id=id):
+        if event in _blocked:
+            if event == "sys.setprofile" and _frame(1).f_code is _boot \
+                    and _th._profile_hook is _prof:
+                return  # a new thread installs the same profiler
+            try:
+                _w(_fd, f"!blocked {event}\n".encode())
+            except OSError:
+                pass
+            raise RuntimeError(f"{event} is not available while a notebook is graded")
+        if event == "object.__setattr__" and _id(args[0]) in _guarded:
+            raise RuntimeError("the grading guard cannot be changed")
+        if event == "exec" and getattr(args[0], "co_filename", "") in _files \
+                and args[0].co_name == "<module>":
+            try:
+                _w(_fd, f"!reload {args[0].co_filename}\n".encode())
+            except OSError:
+                pass
+        elif event.startswith(_reported):
+            try:
+                _w(_fd, f"!{event}\n".encode())
+            except OSError:
+                pass
+
+    sys.setprofile(profiler)
+    threading.setprofile(profiler)
+    sys.addaudithook(hook)
+
+
+def _boot() -> None:
+    """Entry point of the sandboxed grading kernel (``python -m llmz.grading -f CONN``): imports
+    what the forbid lists name, installs the guard, then starts an ordinary IPython kernel."""
+    settings = json.loads(os.environ.pop("LLMZ_GRADING", "{}"))
+    forbid = settings.get("forbid", [])
+    hits_fd = os.open(os.devnull, os.O_WRONLY)
+    if os.environ.get("LLMZ_GRADER_SOCKET"):  # the first connection is the guard's channel
+        hits = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        hits.connect(os.environ["LLMZ_GRADER_SOCKET"])
+        hits.sendall(struct.pack(">II", 4, 0) + b"hits")
+        hits_fd = hits.detach()
+    # imported before the guard: their start-up (debugpy sets a tracer) is not the learner's
+    import ipykernel.ipkernel  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import debugpy.server.api  # noqa: F401
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    from ipykernel.kernelapp import IPKernelApp
+
+    _install_guard(forbid, hits_fd)
+
+    IPKernelApp.launch_instance(argv=sys.argv[1:] + [
+        "--ext=llmz.grading", "--HistoryManager.hist_file=:memory:",
+        "--HistoryManager.enabled=False"])
+
+
+# --------------------------------------------------------------------------------------------
+# Checker side (a fresh interpreter or the grader's service; never runs learner code)
 # --------------------------------------------------------------------------------------------
 
 class _StudentRaised(Exception):
     pass
 
 
-def _checker_main() -> None:
-    import contextlib
+class Channel:
+    """The checker's end of one conversation with a kernel: send calls, read replies, and
+    (graded mode) read the guard's pipe: forbidden calls, and tampering (``!`` lines)."""
 
+    def __init__(self, send, recv, hits=None):
+        self.send, self.recv, self.hits = send, recv, hits
+        self.tamper: list[str] = []
+
+    def drain(self, during_call: bool) -> list[str]:
+        """Forbidden-function names reported since the last drain. Tampering is kept when it
+        happened during a learner call, or (blocked events, reloads) at any time."""
+        if self.hits is None:
+            return []
+        out = []
+        while select.select([self.hits], [], [], 0)[0]:
+            try:
+                chunk = os.read(self.hits, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.tamper.append("the kernel closed the forbidden-call channel")
+                self.hits = None
+                break
+            out += chunk.decode("utf-8", "replace").splitlines()
+        for line in out:
+            if line.startswith("!") and (during_call or line.startswith(("!blocked", "!reload"))):
+                if line[1:] not in self.tamper and len(self.tamper) < 50:
+                    self.tamper.append(line[1:])
+        return [line for line in out if not line.startswith("!")]
+
+
+def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
+              allow_mutation: bool = False) -> dict:
+    """Execute one test body; returns ``{ok, message, summary, stdout}``."""
     import numpy as np
     import torch
 
+    forbidden = set(expand_forbid(forbid, names)) if chan.hits is not None else set()
+
+    def request(name, args, kwargs, extra):
+        chan.drain(during_call=False)
+        chan.send("call", pickle.dumps({"name": name, "args": args, "kwargs": kwargs,
+                                        "allow_mutation": allow_mutation, **extra}))
+        kind, payload = chan.recv()
+        hits = [h for h in chan.drain(during_call=True) if h in forbidden]
+        if hits:
+            raise _StudentRaised(f"`{name}` calls {hits[0]}, which this task asks you to "
+                                 "implement yourself")
+        if kind == "ret":
+            return _from_safe(torch.load(io.BytesIO(payload), weights_only=True))
+        info = json.loads(payload)
+        lines = info["text"].strip().splitlines() or [""]
+        last = lines[-1].removeprefix(f"{info['type']}:").strip()
+        detail = "\n".join(lines[:-1]).rstrip()
+        raise _StudentRaised(f"`{name}` raised {info['type']}: {last}"
+                             + (f"\n{detail}" if detail else ""))
+
+    def proxy(name):
+        def call(*args, **kwargs):
+            return request(name, args, kwargs, {})
+        call.__name__ = name
+        call._llmz_name = name
+        return call
+
+    def grads_of(fn, *args, wrt=(0,), seed=0, **kwargs):
+        """(result, gradients of sum(result * r) w.r.t. the ``wrt`` arguments, r ~ N(0, 1)
+        seeded), computed in the kernel through the learner's function; gradients are None
+        when the result carries no gradient."""
+        got = request(fn._llmz_name, args, kwargs, {"wrt": list(wrt), "seed": seed})
+        return got["__llmz_grad__"], got["grads"]
+
+    ns = {"__name__": "__graded__", "torch": torch, "np": np, "expect": expect,
+          "expect_equal": expect_equal, "expect_close": expect_close,
+          "expect_shape": expect_shape, "expect_tensor": expect_tensor, "has_grad": has_grad,
+          "grads_of": grads_of, "GradingError": GradingError}
+    ns.update({n: proxy(n) for n in names})
+    out = io.StringIO()
+    verdict = {"ok": True, "message": "", "summary": "ok: all checks in this cell passed"}
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(body, "<graded cell>", "exec"), ns)
+    except GradingError as exc:
+        verdict = {"ok": False, "message": str(exc)}
+    except _StudentRaised as exc:
+        verdict = {"ok": False, "message": str(exc)}
+    except (TimeoutError, EOFError) as exc:
+        verdict = {"ok": False, "message": f"the check could not finish: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - report the kind, never the hidden source
+        verdict = {"ok": False, "message": f"the check could not use your result "
+                                           f"({type(exc).__name__}: {exc})"}
+    verdict["stdout"] = out.getvalue()
+    return verdict
+
+
+def _checker_main() -> None:
+    """Practising mode: the kernel's private checker, speaking over stdin/stdout."""
     chan_in = os.fdopen(os.dup(0), "rb", buffering=0)
     chan_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)  # stray C-level prints must not corrupt the channel
     fd_in = chan_in.fileno()
-
-    def proxy(name):
-        def call(*args, **kwargs):
-            _send(chan_out, "call", pickle.dumps((name, args, kwargs)))
-            kind, payload = _recv(fd_in)
-            if kind == "ret":
-                return _from_safe(torch.load(io.BytesIO(payload), weights_only=True))
-            info = json.loads(payload)
-            lines = info["text"].strip().splitlines() or [""]
-            last = lines[-1].removeprefix(f"{info['type']}:").strip()
-            detail = "\n".join(lines[:-1]).rstrip()
-            raise _StudentRaised(f"`{name}` raised {info['type']}: {last}"
-                                 + (f"\n{detail}" if detail else ""))
-        call.__name__ = name
-        return call
-
+    chan = Channel(lambda k, p: _send(chan_out, k, p), lambda: _recv(fd_in))
     while True:
         try:
             kind, payload = _recv(fd_in)
         except EOFError:
             return
         req = json.loads(payload)
-        ns = {"__name__": "__graded__", "torch": torch, "np": np, "expect": expect,
-              "expect_equal": expect_equal, "expect_close": expect_close,
-              "expect_shape": expect_shape, "GradingError": GradingError}
-        ns.update({n: proxy(n) for n in req["names"]})
-        out = io.StringIO()
-        verdict = {"ok": True, "message": "", "summary": "ok: all checks in this cell passed"}
-        try:
-            with contextlib.redirect_stdout(out):
-                exec(compile(req["body"], "<graded cell>", "exec"), ns)
-        except GradingError as exc:
-            verdict = {"ok": False, "message": str(exc)}
-        except _StudentRaised as exc:
-            verdict = {"ok": False, "message": str(exc)}
-        except Exception as exc:  # noqa: BLE001 - report the kind, never the hidden source
-            verdict = {"ok": False, "message": f"the check could not use your result "
-                                               f"({type(exc).__name__}: {exc})"}
-        verdict["stdout"] = out.getvalue()
-        _send(chan_out, "done", pickle.dumps(verdict))
+        verdict = run_check(req["body"], req["names"], req.get("forbid", []), chan,
+                            req.get("allow_mutation", False))
+        _send(chan_out, "done", json.dumps(verdict).encode())
+
+
+if __name__ == "__main__":
+    _boot()
