@@ -2,29 +2,29 @@
 
     release [--check]        regenerate exercises/ from solutions/ (or fail if they drifted)
     grade SUBMISSIONS -a A   grade a folder or LMS zip: grades CSV + per-student feedback HTML
-    validate [-a A]          prove the tests test: solution full, stub zero, wrong ones lose
+    validate [-a A]          prove the tests test: solution full, stub zero, wrong ones lose,
+                             correct alternatives full
+    publish OUT              the learner face (book, exercises, llmz) without solutions
     bench                    time every chapter notebook and every graded cell on this machine
     setup-cells              write the canonical first cell into every notebook
 
 Grading never touches the repository or the submissions: each student is graded by real
-``nbgrader autograde`` in a private temporary course directory, inside the sandboxed kernel of
-``autograder/sandbox_kernel.py``.
+``nbgrader autograde`` in a private temporary course directory whose test cells are references
+only, inside the sandbox of ``autograder/sandbox_kernel.py``; the verdicts come from the grader's
+checker service (``autograder/checker_service.py``), never from the kernel's output.
 """
 from __future__ import annotations
 
 import argparse
 import ast
-import csv
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,7 +188,7 @@ def _forbid_union(source_nb) -> list[str]:
 
 
 def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str],
-             isolated: bool, rw: list[Path]) -> dict:
+             isolated: bool, rw: list[Path], cwd: Path) -> dict:
     """A kernelspec for the sandboxed grading kernel, and the environment that finds it."""
     spec = tmp / "jupyter" / "kernels" / "llmz-grader"
     spec.mkdir(parents=True)
@@ -207,7 +207,7 @@ def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str]
         "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
                       os.path.realpath(sys.base_prefix)],
         "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
-        "socket": str(socket_path), "cwd": str(rw[0]), "forbid": forbid, "env": kernel_env,
+        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid, "env": kernel_env,
         "memory_bytes": int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
         "pids": 512, "cpu_seconds": 1800, "file_bytes": 512 * 2**20, "tmp_bytes": 512 * 2**20}
     env = dict(os.environ)
@@ -338,6 +338,9 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         ipc, records = tmp / "ipc", tmp / "records"
         ipc.mkdir(mode=0o700)
         records.mkdir(mode=0o700)
+        capped = iso["full"] and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(ipc)],
+            capture_output=True).returncode == 0
         build = course / "autograded" / student / assignment
         build.mkdir(parents=True)
         if iso["full"]:
@@ -358,7 +361,8 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
         try:
-            env = _sandbox(tmp, uid, job, sock, _forbid_union(source_nb), iso["full"], [build, ipc])
+            env = _sandbox(tmp, uid, job, sock, _forbid_union(source_nb), iso["full"], [ipc],
+                           build)
             target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)
             nbformat.write(nb, target)
@@ -372,6 +376,8 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
             service.wait()
             if made:
                 remove_cgroups(job)
+            if capped:
+                subprocess.run(["umount", "-l", str(ipc)], capture_output=True)
         graded_nb = build / f"{assignment}.ipynb"
         if os.environ.get("LLMZ_GRADE_LOG"):
             Path(os.environ["LLMZ_GRADE_LOG"]).write_text(log)
@@ -443,7 +449,7 @@ def _feedback(course, assignment, student, done, graded_nb, res, out, env) -> No
             text = (f"grader: {score:g}/{pts:g} points" +
                     ("" if score == pts else f"\n{msg}"))
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
-    report.sanitize_notebook_outputs(done)
+    report.sanitize_notebook_outputs(done, test_ids=set(visible))
     nbformat.write(done, graded_nb)
     code, log = _nbgrader(["generate_feedback", assignment, "--student", student, "--force"],
                           course, env)
@@ -463,99 +469,84 @@ def _autograde_failure(log: str) -> str:
     return "autograding failed: " + (lines[-1][:300] if lines else "see the grading log")
 
 
-_CANVAS = re.compile(r"^(?P<student>[A-Za-z0-9\-]+?)(?:_LATE)?_\d+_\d+_(?P<file>.+)$")
-
-
-def _student_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]", "_", text).strip("._") or "unknown"
-
-
-def collect(path: Path, assignment: str, tmp: Path) -> list[tuple[str, Path]]:
-    """Find submissions in a folder or an LMS zip: ``<student>/<any>.ipynb`` folders,
-    Canvas-style ``name_123_456_file.ipynb`` files, or plain ``<student>.ipynb`` files."""
-    if path.is_file() and zipfile.is_zipfile(path):
-        dest = tmp / "unzipped"
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                name = Path(info.filename)
-                if info.is_dir() or name.is_absolute() or ".." in name.parts or \
-                        name.parts[0] in ("__MACOSX",):
-                    continue
-                (dest / name).parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest / name, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-        path = dest
-    if not path.is_dir():
-        raise SystemExit(f"grade: {path} is neither a folder nor a zip file")
-    found: dict[str, Path] = {}
-    for nb in sorted(path.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in nb.parts or nb.is_symlink():
-            continue
-        rel = nb.relative_to(path)
-        if len(rel.parts) > 1:
-            student = rel.parts[0]
-        else:
-            m = _CANVAS.match(nb.name)
-            student = m.group("student") if m else nb.stem
-        sid = _student_id(student.split("_assignsubmission")[0])
-        if sid in found:
-            print(f"  note: several notebooks for {sid}; grading {found[sid].name}")
-            continue
-        found[sid] = nb
-    return sorted(found.items())
-
-
 def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = None,
-          jobs: int = 1) -> int:
+          jobs: int = 1, source: Path | None = None, allow_unisolated: bool = False) -> int:
     """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``.
-    ``jobs`` students are graded at once (each in its own private course directory)."""
+    ``jobs`` students are graded at once (each in its own private course and sandbox)."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from . import report
+    from .submissions import collect
 
     if assignment not in assignments():
         raise SystemExit(f"grade: unknown assignment {assignment!r}; "
                          f"known: {', '.join(assignments())}")
+    iso = isolation_or_exit(allow_unisolated)
+    print(f"isolation: {iso['summary']}" + ("" if iso["full"] else
+                                             " -- UNISOLATED, practice only"))
     out.mkdir(parents=True, exist_ok=True)
+    t_start = time.time()
     with tempfile.TemporaryDirectory(prefix="llmz-collect-") as tmp:
-        subs = collect(submissions, assignment, Path(tmp))
+        subs = collect(submissions, assignment, Path(tmp), known_assignments=assignments())
         print(f"grading {len(subs)} submission(s) of {assignment}")
-        template = prepare(assignment, Path(tmp) / "template")
+        template = prepare(assignment, Path(tmp) / "template", source)
 
-        def one(item):
-            student, nb = item
+        def one(sub):
             t0 = time.time()
-            try:
-                res = grade_one(assignment, student, nb, out, hide=(submissions, out),
-                                template=template, timeout=timeout)
-            except Exception as exc:  # one bad submission never stops the batch
-                res = Result(student, assignment, status="error",
-                             message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
-            print(f"  {student:<24} {res.score:5.1f}/{res.max_score:<5.1f} {res.status:<8}"
-                  f" {time.time() - t0:5.1f}s  {res.message[:100]}", flush=True)
+            if sub.status != "ok" or sub.path is None:
+                res = Result(sub.student, assignment, status=sub.status, message=sub.message)
+            else:
+                try:
+                    res = grade_one(assignment, sub.student, sub.path, out, template=template,
+                                    timeout=timeout, source=source,
+                                    allow_unisolated=allow_unisolated)
+                    if sub.message:
+                        res.message = (sub.message + "; " + res.message).strip("; ")
+                except Exception as exc:  # one bad submission never stops the batch
+                    res = Result(sub.student, assignment, status="error",
+                                 message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
+            res.display = sub.display
+            print(f"  {sub.student[:24]:<24} {res.score:5.1f}/{res.max_score:<5.1f} "
+                  f"{res.status:<8} {time.time() - t0:5.1f}s  {res.message[:90]}", flush=True)
             return res
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             rows = list(pool.map(one, subs))
-    tasks = list(rows[0].tasks) if rows else []
-    with open(out / "grades.csv", "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["student", "assignment", "score", "max_score", "status",
-                    *[f"task:{t}" for t in tasks], "message"])
-        for r in rows:
-            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", r.status,
-                        *[f"{r.tasks.get(t, [0, 0])[0]:g}" for t in tasks], r.message])
-    print(f"wrote {out / 'grades.csv'} and {len([r for r in rows if r.feedback])} feedback file(s)")
+    source_nb = nbformat.read(_source_nb(assignment, source), as_version=4)
+    tasks, owner = _graded_cells(source_nb)
+    full = sum(float(c.metadata["nbgrader"]["points"]) for c in source_nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade"))
+    columns = ["student", "name", "assignment", "score", "max_score", "status", "review",
+               *[f"task:{t}" for t in tasks], "isolation", "message"]
+    table = []
+    for r in rows:
+        table.append({"student": r.student, "name": getattr(r, "display", r.student),
+                      "assignment": r.assignment, "score": f"{r.score:g}",
+                      "max_score": f"{r.max_score or full:g}", "status": r.status,
+                      "review": " | ".join(r.review),
+                      **{f"task:{t}": f"{r.tasks.get(t, [0, 0])[0]:g}" for t in tasks},
+                      "isolation": r.isolation or iso["summary"], "message": r.message})
+    report.write_csv(table, out / "grades.csv", columns,
+                     numeric_columns=["score", "max_score", *[f"task:{t}" for t in tasks]])
+    took = time.time() - t_start
+    print(f"wrote {out / 'grades.csv'} ({len(rows)} rows) and "
+          f"{len([r for r in rows if r.feedback])} feedback file(s) in {took:.0f} s; "
+          f"{len([r for r in rows if r.review])} row(s) flagged for review")
     return 0
 
 
 # ---------------------------------------------------------------------------------- validate
 
-def _wrong_impls(assignment: str) -> tuple[list[str], dict[str, list[Path]]]:
-    """The assignment's tasks, and its wrong implementations by task (each file defines
-    exactly one task function)."""
+RIGHT = ROOT / "autograder" / "right"
+
+
+def _wrong_impls(assignment: str, folder: Path = WRONG) -> tuple[list[str], dict[str, list[Path]]]:
+    """The assignment's tasks, and its wrong (or, with ``folder=RIGHT``, correct alternative)
+    implementations by task (each file defines exactly one task function)."""
     source = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
     tasks, _ = _graded_cells(source)
     out: dict[str, list[Path]] = {}
-    for path in sorted((WRONG / assignment).glob("*.py")):
+    for path in sorted((folder / assignment).glob("*.py")):
         defined = {n.name for n in ast.parse(path.read_text()).body
                    if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
         hit = [t for t in tasks if t in defined]
@@ -576,63 +567,88 @@ def _with_replacements(assignment: str, replace: dict[str, Path], dest: Path) ->
     return dest
 
 
+def _batches(impls: dict[str, list[Path]]) -> list[dict[str, Path]]:
+    """Notebooks to grade: batch k replaces every task's k-th implementation at once."""
+    return [{t: files[k] for t, files in impls.items() if k < len(files)}
+            for k in range(max((len(v) for v in impls.values()), default=0))]
+
+
 def validate(only: str | None = None) -> int:
-    """Solution scores full marks, released stub zero, every wrong implementation loses points
-    on its own task. All through real nbgrader autograde runs; prints every score."""
+    """Per assignment, through the real grade path (sandbox, checker service, records): the
+    solution scores full marks, the released stub zero, every wrong implementation loses points
+    on its task, every correct alternative keeps full marks on its task. Prints every score and a
+    per-task table."""
     failures = []
+    allow = not isolation_or_exit(True)["full"]
     for a in assignments():
         if only and a != only:
             continue
         tasks, wrong = _wrong_impls(a)
+        _, right = _wrong_impls(a, RIGHT)
+        table = {t: {"solution": "-", "stub": "-", "wrong": [0, len(wrong.get(t, []))],
+                     "right": [0, len(right.get(t, []))]} for t in tasks}
         print(f"\n== {a}")
         with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp:
             tmp = Path(tmp)
             template = prepare(a, tmp / "template")
-            runs = [("solution", SOLUTIONS / a / f"{a}.ipynb", {}),
-                    ("released stub", EXERCISES / a / f"{a}.ipynb", {})]
-            for k in range(max((len(v) for v in wrong.values()), default=0)):
-                batch = {t: files[k] for t, files in wrong.items() if k < len(files)}
-                path = _with_replacements(a, batch, tmp / f"wrong{k}.ipynb")
-                runs.append((f"wrong batch {k + 1}", path, batch))
-            for label, path, batch in runs:
+            runs = [("solution", SOLUTIONS / a / f"{a}.ipynb", {}, None),
+                    ("released stub", EXERCISES / a / f"{a}.ipynb", {}, None)]
+            for kind, impls in (("wrong", wrong), ("right", right)):
+                for k, batch in enumerate(_batches(impls)):
+                    path = _with_replacements(a, batch, tmp / f"{kind}{k}.ipynb")
+                    runs.append((f"{kind} batch {k + 1}", path, batch, kind))
+            for label, path, batch, kind in runs:
                 t0 = time.time()
-                res = grade_one(a, "validator", path, template=template)
+                res = grade_one(a, "validator", path, template=template, allow_unisolated=allow)
                 took = time.time() - t0
-                if label == "solution":
-                    ok = res.status == "graded" and res.score == res.max_score
+                if kind is None:
+                    want_full = label == "solution"
+                    ok = res.status == "graded" and (res.score == res.max_score if want_full
+                                                     else res.score == 0)
                     print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
-                          f"{'ok' if ok else 'FAIL: must be full marks'}  ({took:.0f}s)")
+                          f"{'ok' if ok else 'FAIL: must be ' + ('full marks' if want_full else 'zero')}"
+                          f"  ({took:.0f}s)")
+                    for t in tasks:
+                        got, full = res.tasks.get(t, [0, 0])
+                        table[t]["solution" if want_full else "stub"] = f"{got:g}/{full:g}"
                     if not ok:
-                        failures.append(f"{a}: solution scored {res.score:g}/{res.max_score:g}"
-                                        f" ({res.message})")
-                elif label == "released stub":
-                    ok = res.score == 0
-                    print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
-                          f"{'ok' if ok else 'FAIL: must be zero'}  ({took:.0f}s)")
+                        failures.append(f"{a}: {label} scored {res.score:g}/{res.max_score:g}"
+                                        f" ({res.message[:300]})")
+                    continue
+                print(f"  {label} ({took:.0f}s):")
+                for task, wpath in batch.items():
+                    got, full = res.tasks.get(task, [0, 0])
+                    ok = got < full if kind == "wrong" else (got == full and res.status == "graded")
+                    why = [c[2].splitlines()[0] for gid, c in res.cells.items()
+                           if c[0] < c[1] and c[2] and gid.startswith(f"test_{task}")]
+                    verdict = ("ok, loses points" if kind == "wrong" else "ok, full marks") \
+                        if ok else ("FAIL: not caught" if kind == "wrong" else "FAIL: lost points")
+                    print(f"    {task}/{wpath.stem:<36} {got:g}/{full:g}  {verdict}"
+                          f"  {why[0][:90] if why else ''}")
+                    table[task][kind][0] += ok
                     if not ok:
-                        failures.append(f"{a}: released stub scored {res.score:g}")
-                else:
-                    print(f"  {label} ({took:.0f}s):")
-                    for task, wpath in batch.items():
-                        got, full = res.tasks.get(task, [0, 0])
-                        ok = got < full
-                        why = [c[2].splitlines()[0] for gid, c in res.cells.items()
-                               if c[0] < c[1] and c[2] and gid.startswith(f"test_{task}")]
-                        print(f"    {task}/{wpath.stem:<28} {got:g}/{full:g}  "
-                              f"{'ok, loses points' if ok else 'FAIL: not caught'}"
-                              f"  {why[0][:90] if why else ''}")
-                        if not ok:
-                            failures.append(f"{a}: wrong implementation {wpath.name} "
-                                            f"scores full marks on {task}")
-            for task in tasks:
-                if len(wrong.get(task, [])) < 3:
-                    failures.append(f"{a}: task {task} has {len(wrong.get(task, []))} wrong "
-                                    "implementations (at least 3 required)")
+                        failures.append(f"{a}: {kind} implementation {wpath.name} "
+                                        + ("scores full marks" if kind == "wrong" else
+                                           f"loses points ({why[0][:200] if why else res.message[:200]})")
+                                        + f" on {task}")
+        print(f"\n  {'task':<30} {'solution':>9} {'stub':>6} {'wrong caught':>13} "
+              f"{'alternatives full':>18}")
+        for t in tasks:
+            row = table[t]
+            print(f"  {t:<30} {row['solution']:>9} {row['stub']:>6} "
+                  f"{row['wrong'][0]:>6}/{row['wrong'][1]:<6} {row['right'][0]:>9}/{row['right'][1]:<8}")
+            if row["wrong"][1] < 3:
+                failures.append(f"{a}: task {t} has {row['wrong'][1]} wrong implementations "
+                                "(at least 3 required)")
+            if row["right"][1] < 1:
+                failures.append(f"{a}: task {t} has no correct alternative in "
+                                f"autograder/right/{a}/ (at least 1 required)")
     print()
     if failures:
         print("VALIDATION FAILED:\n  " + "\n  ".join(failures))
         return 1
-    print("validation: every solution full, every stub zero, every wrong implementation caught")
+    print("validation: every solution full, every stub zero, every wrong implementation caught, "
+          "every correct alternative full")
     return 0
 
 
@@ -698,20 +714,31 @@ def main(argv=None) -> int:
     g.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
     g.add_argument("-j", "--jobs", type=int, default=1,
                    help="students graded at once (about one per 1-2 CPU cores)")
+    g.add_argument("--source", type=Path, help="private folder of exercise sources "
+                   "(NN_topic/NN_topic.ipynb with hidden tests); default: solutions/")
+    g.add_argument("--allow-unisolated", action="store_true",
+                   help="grade without the sandbox (practice only: rows say UNISOLATED)")
     v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
     v.add_argument("-a", "--assignment")
     sub.add_parser("bench", help="time chapters and graded cells")
+    pb = sub.add_parser("publish", help="write the learner face (no solutions, no hidden tests)")
+    pb.add_argument("out", type=Path)
     sub.add_parser("setup-cells", help="write the canonical setup cell into every notebook")
     args = ap.parse_args(argv)
     if args.cmd == "release":
         return release(args.check)
     if args.cmd == "grade":
         return grade(args.submissions.resolve(), args.assignment, args.out.resolve(),
-                     args.timeout, args.jobs)
+                     args.timeout, args.jobs, args.source.resolve() if args.source else None,
+                     args.allow_unisolated)
     if args.cmd == "validate":
         return validate(args.assignment)
     if args.cmd == "bench":
         return bench()
+    if args.cmd == "publish":
+        from .publish import main_publish
+
+        return main_publish(args.out.resolve())
     if args.cmd == "setup-cells":
         from .setup_cell import write_setup_cells
 

@@ -161,6 +161,8 @@ def bwrap_argv(s: dict, conn: str, staged: dict[str, str]) -> list[str]:
         argv += ["--ro-bind", src(p), p]
     for p in s["read_write"]:
         argv += ["--bind", src(p), p]
+    # the working folder is a private, size-capped tmpfs: what the notebook writes vanishes
+    argv += ["--size", str(s["tmp_bytes"]), "--tmpfs", s["cwd"]]
     argv += ["--dev", "/dev", "--size", str(s["tmp_bytes"]), "--tmpfs", "/dev/shm",
              "--proc", "/proc", "--size", str(s["tmp_bytes"]), "--tmpfs", "/home/learner",
              "--file", "0", "/etc/passwd"]
@@ -184,7 +186,8 @@ def _limits(s: dict) -> None:
     cap(resource.RLIMIT_CORE, 0)
     cap(resource.RLIMIT_CPU, int(s["cpu_seconds"]))
     cap(resource.RLIMIT_FSIZE, int(s["file_bytes"]))
-    cap(resource.RLIMIT_AS, int(s["memory_bytes"]))  # per process; the cgroup caps the tree
+    cap(resource.RLIMIT_AS, max(8 * 2**30, int(s["memory_bytes"])))  # per process; the
+    # cgroup caps the whole tree (address space is not memory: torch reserves a lot of it)
     cap(resource.RLIMIT_NPROC, int(s["pids"]))       # per uid: the student's own uid
 
 

@@ -548,12 +548,18 @@ def _grader_check(ref: str, user_ns: dict) -> dict:
     """Graded mode: ask the grader's checker service to run test cell ``ref``."""
     path = os.environ.get("LLMZ_GRADER_SOCKET", "")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    fh = None
     try:
         sock.connect(path)
         fh = sock.makefile("wb")
         _send(fh, "check", json.dumps({"ref": ref}).encode())
         return _serve(lambda k, p: _send(fh, k, p), sock.fileno(), user_ns, [], local=False)
-    finally:
+    finally:  # the service must see the end at once (an interrupted check ends here)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
         sock.close()
 
 
@@ -635,6 +641,7 @@ def _install_guard(forbid: list[str], hits_fd: int) -> None:
     """A profiler that reports every call of a forbidden function (by code object, C function or
     C method) as a line on ``hits_fd``, and an audit hook that keeps it installed. Tables live in
     read-only mappings referenced only by default arguments, whose reassignment is audited."""
+    import functools
     import threading
     import types
 
@@ -646,11 +653,14 @@ def _install_guard(forbid: list[str], hits_fd: int) -> None:
 
     def profiler(frame, event, arg, _codes=codes, _cf=cfuncs, _m=methods, _w=os.write,
                  _fd=hits_fd, _id=id, _type=type, _mod=types.ModuleType, _ga=getattr,
-                 _keep=keep_alive):
+                 _keep=keep_alive, _partial=functools.partial):
         if event == "call":
             hit = _codes.get(_id(frame.f_code))
         elif event == "c_call":
             hit = _cf.get(_id(arg))
+            if hit is None and _type(arg) is _partial:  # partial(f)(...): C calls f
+                f = arg.func
+                hit = _cf.get(_id(f)) or _codes.get(_id(_ga(f, "__code__", None)))
             if hit is None:
                 owner = _ga(arg, "__self__", None)
                 if owner is not None and _type(owner) is not _mod:
@@ -789,6 +799,8 @@ def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
         if kind == "ret":
             return _from_safe(torch.load(io.BytesIO(payload), weights_only=True))
         info = json.loads(payload)
+        if info["type"] == "NotImplementedError":
+            raise _StudentRaised(f"`{name}` is not implemented yet (not attempted)")
         lines = info["text"].strip().splitlines() or [""]
         last = lines[-1].removeprefix(f"{info['type']}:").strip()
         detail = "\n".join(lines[:-1]).rstrip()
@@ -823,8 +835,10 @@ def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
         verdict = {"ok": False, "message": str(exc)}
     except _StudentRaised as exc:
         verdict = {"ok": False, "message": str(exc)}
-    except (TimeoutError, EOFError) as exc:
-        verdict = {"ok": False, "message": f"the check could not finish: {exc}"}
+    except (TimeoutError, EOFError, ConnectionError) as exc:
+        verdict = {"ok": False, "message": "the notebook stopped answering during the check: it "
+                   "ran past the time limit (does a function loop forever?) or its kernel died"
+                   f" ({type(exc).__name__})"}
     except Exception as exc:  # noqa: BLE001 - report the kind, never the hidden source
         verdict = {"ok": False, "message": f"the check could not use your result "
                                            f"({type(exc).__name__}: {exc})"}
