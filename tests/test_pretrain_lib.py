@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 
 import pytest
 import torch
@@ -112,19 +113,53 @@ def test_course_model_chat_template_marks_the_answer():
     assert prompt.endswith("### Response:\n")
 
 
-def test_course_model_recipe_is_deterministic(tmp_path):
-    """The first steps of the documented reproduction match the shipped run's log exactly (the
-    whole run, `python -m llmz.pretrain --out DIR`, takes ~15 min; this checks its start)."""
+# The recipe is deterministic on one machine (one thread, deterministic algorithms, the pinned
+# CPU build of torch), but float32 addition is not associative: the order in which a matmul or a
+# reduction adds its terms depends on the CPU's vector width (AVX2, AVX-512, NEON), the thread
+# count and the kernels of the torch build. Another order changes a result in its last bits, and
+# every AdamW step feeds that into the weights, where it accumulates (the update m / sqrt(v) is
+# scale-free: a rounding difference in a tiny gradient moves a weight as much as one in a large
+# gradient). Measured on an AMD EPYC (AVX2, torch 2.13.0+cpu) against the log shipped from another
+# machine, with 1 or 2 threads, oneDNN on or off, AVX2 or ATEN_CPU_CAPABILITY=default kernels: the
+# training losses differ by at most 1.3e-7 relative (one or two float32 ulps) over 8 steps and
+# still over 40, the first validation loss by 3.1e-9; the weights (relative norm of the
+# difference) by 1.1e-7 after 8 steps and 3.2e-7 after 40. 1e-4 leaves a margin of ~750 for other
+# CPUs and builds and still fails on a real change: a 1 % higher learning rate moves the losses
+# by up to 2.6e-4, another seed by 1e-2. (Dropping weight decay moves them by only 2.4e-6: the
+# recipe itself is pinned by test_course_model_ships_small_and_complete.)
+REPRO_RTOL = 1e-4
+STRICT = os.environ.get("LLMZ_STRICT_REPRO") == "1"
+
+
+@pytest.fixture(scope="module")
+def course_start(tmp_path_factory):
+    """The first 8 steps of the documented reproduction (the whole run,
+    `python -m llmz.pretrain --out DIR`, takes ~15 min), and the shipped run's log."""
     shipped = json.loads((models.COURSE_MODEL / "training.json").read_text())["history"]
     threads = torch.get_num_threads()
     try:
-        meta = pretrain.train_course_model(tmp_path / "m", {**pretrain.COURSE_RECIPE, "steps": 8},
-                                           progress=False)
+        meta = pretrain.train_course_model(tmp_path_factory.mktemp("course") / "m",
+                                           {**pretrain.COURSE_RECIPE, "steps": 8}, progress=False)
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(False)
-    assert meta["history"]["train"] == shipped["train"][:8]
-    assert meta["history"]["eval"][0] == shipped["eval"][0]
+    return meta["history"], shipped
+
+
+def test_course_model_recipe_reproduces_the_shipped_losses(course_start):
+    """Within REPRO_RTOL on any CPU (x86-64 or ARM) and torch build: see the comment above."""
+    got, shipped = course_start
+    assert got["train"] == pytest.approx(shipped["train"][:8], rel=REPRO_RTOL)
+    assert got["eval"][0] == pytest.approx(shipped["eval"][0], rel=REPRO_RTOL)
+
+
+@pytest.mark.skipif(not STRICT, reason="bit-for-bit replay: LLMZ_STRICT_REPRO=1 make test, on the "
+                                       "machine kind and torch build that trained the model")
+def test_course_model_recipe_replays_the_shipped_losses_bit_for_bit(course_start):
+    """The shipped log exactly: holds only where the model was trained (see README)."""
+    got, shipped = course_start
+    assert got["train"] == shipped["train"][:8]
+    assert got["eval"][0] == shipped["eval"][0]
 
 
 def test_load_model_explains_what_is_missing(monkeypatch):
