@@ -42,6 +42,29 @@ def test_cells(source: Path) -> dict:
     return cells
 
 
+def return_annotations(source: Path) -> dict[str, str]:
+    """Task function -> its return annotation, from the solution cells of the source."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(source, as_version=4)
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("solution") or meta.get("grade"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == meta.get("grade_id") \
+                    and node.returns is not None:
+                out[node.name] = ast.unparse(node.returns)
+    return out
+
+
 def _write_record(records: Path, ref: str, record: dict) -> bool:
     """Atomically create ``ref``'s record; False when the cell was already judged."""
     path = records / f"{ref}.json"
@@ -57,16 +80,17 @@ def _write_record(records: Path, ref: str, record: dict) -> bool:
 
 
 def serve(sock_path: str, source: Path, records: Path, nonce: str, timeout: float) -> None:
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(sock_path)  # first: the kernel may already be waiting to connect
+    os.chmod(sock_path, 0o666)  # its folder is private to this student's uid and the grader
+    srv.listen(4)
     import torch
 
     from llmz.grading import _recv
 
     torch.set_num_threads(1)
     cells = test_cells(source)
-    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    srv.bind(sock_path)
-    os.chmod(sock_path, 0o666)  # its folder is private to this student's uid and the grader
-    srv.listen(4)
+    returns = return_annotations(source)
     hits, notes = None, []
     while True:
         conn, _ = srv.accept()
@@ -88,11 +112,11 @@ def serve(sock_path: str, source: Path, records: Path, nonce: str, timeout: floa
                 ref = str(json.loads(payload).get("ref", ""))[:200]
             except ValueError:
                 ref = ""
-            _check(conn, ref, cells, records, nonce, hits, timeout, notes)
+            _check(conn, ref, cells, records, nonce, hits, timeout, notes, returns)
         conn.close()
 
 
-def _check(conn, ref, cells, records, nonce, hits, timeout, notes):
+def _check(conn, ref, cells, records, nonce, hits, timeout, notes, returns):
     from llmz.grading import Channel, _recv, _send, run_check
 
     out = conn.makefile("wb")
@@ -113,7 +137,8 @@ def _check(conn, ref, cells, records, nonce, hits, timeout, notes):
         if hits is None:
             chan.tamper.append("the kernel's guard never connected (was the kernel replaced?)")
         try:
-            verdict = run_check(body, names, forbid, chan, opts.get("allow_mutation", False))
+            verdict = run_check(body, names, forbid, chan, opts.get("allow_mutation", False),
+                                returns, opts.get("stateful", False))
         except (OSError, EOFError, TimeoutError) as exc:
             verdict = {"ok": False, "message": f"the check could not finish: {exc}",
                        "stdout": ""}

@@ -128,6 +128,7 @@ class Result:
     cells: dict = field(default_factory=dict)      # test cell id -> (score, max, message)
     feedback: Path | None = None
     review: list = field(default_factory=list)     # reasons an instructor should look
+    seconds: dict = field(default_factory=dict)    # test cell id -> time its check took
     isolation: str = ""
 
 
@@ -353,10 +354,6 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
              "--nonce", nonce, "--timeout", str((timeout or 60) + 30)],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env={**os.environ, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"})
-        for _ in range(600):  # the socket exists before the kernel may connect
-            if sock.exists() or service.poll() is not None:
-                break
-            time.sleep(0.05)
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
         try:
@@ -401,6 +398,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
                                              "not run to its check (an earlier error, a "
                                              "time-out, or a replaced %%graded magic)")
             res.cells[gid] = [score, p, msg]
+            res.seconds[gid] = (r or {}).get("seconds", 0.0)
             res.tasks[owner[gid]][0] += score
             res.score += score
             for t in (r or {}).get("tamper", []):
@@ -575,7 +573,7 @@ def _batches(impls: dict[str, list[Path]]) -> list[dict[str, Path]]:
             for k in range(max((len(v) for v in impls.values()), default=0))]
 
 
-def validate(only: str | None = None) -> int:
+def validate(only: str | None = None, jobs: int = 2) -> int:
     """Per assignment, through the real grade path (sandbox, checker service, records): the
     solution scores full marks, the released stub zero, every wrong implementation loses points
     on its task, every correct alternative keeps full marks on its task. Prints every score and a
@@ -599,10 +597,17 @@ def validate(only: str | None = None) -> int:
                 for k, batch in enumerate(_batches(impls)):
                     path = _with_replacements(a, batch, tmp / f"{kind}{k}.ipynb")
                     runs.append((f"{kind} batch {k + 1}", path, batch, kind))
-            for label, path, batch, kind in runs:
+            def run(item):
                 t0 = time.time()
-                res = grade_one(a, "validator", path, template=template, allow_unisolated=allow)
-                took = time.time() - t0
+                res = grade_one(a, "validator", item[1], template=template,
+                                allow_unisolated=allow)
+                return res, time.time() - t0
+
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                results = list(pool.map(run, runs))
+            for (label, path, batch, kind), (res, took) in zip(runs, results):
                 if kind is None:
                     want_full = label == "solution"
                     ok = res.status == "graded" and (res.score == res.max_score if want_full
@@ -722,6 +727,8 @@ def main(argv=None) -> int:
                    help="grade without the sandbox (practice only: rows say UNISOLATED)")
     v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
     v.add_argument("-a", "--assignment")
+    v.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="grading runs at once (default: 2)")
     sub.add_parser("bench", help="time chapters and graded cells")
     pb = sub.add_parser("publish", help="write the learner face (no solutions, no hidden tests)")
     pb.add_argument("out", type=Path)
@@ -734,7 +741,7 @@ def main(argv=None) -> int:
                      args.timeout, args.jobs, args.source.resolve() if args.source else None,
                      args.allow_unisolated)
     if args.cmd == "validate":
-        return validate(args.assignment)
+        return validate(args.assignment, args.jobs)
     if args.cmd == "bench":
         return bench()
     if args.cmd == "publish":

@@ -36,6 +36,7 @@ import io
 import json
 import os
 import pickle
+import random
 import select
 import shlex
 import socket
@@ -436,6 +437,8 @@ def _call_learner(req: dict, user_ns: dict, forbidden=None) -> tuple[str, bytes]
                 kwargs[w] = kwargs[w].detach().clone().requires_grad_(True)
     before = None if req.get("allow_mutation") else \
         [(n, _fingerprint(v)) for n, v in _arg_names(fn, args, kwargs)]
+    torch.manual_seed(0)  # every call starts from the same global random state
+    random.seed(0)
     try:
         # nbgrader fails a test cell that writes to stderr: a library warning or a debug
         # print in learner code must not cost points, so both go to stdout as notes.
@@ -532,16 +535,36 @@ class _Checker:
         self.proc = None
 
     def run(self, body: str, names: list[str], forbid: list[str], user_ns: dict,
-            allow_mutation: bool = False):
+            allow_mutation: bool = False, stateful: bool = False):
         self.start()
         proc = self.proc
         _send(proc.stdin, "run", json.dumps({"body": body, "names": names, "forbid": forbid,
-                                             "allow_mutation": allow_mutation}).encode())
+                                             "allow_mutation": allow_mutation,
+                                             "stateful": stateful,
+                                             "returns": _annotations(names, user_ns)}).encode())
         return _serve(lambda k, p: _send(proc.stdin, k, p), proc.stdout.fileno(), user_ns,
                       expand_forbid(forbid, names), local=True)
 
 
 _CHECKER = _Checker()
+
+
+def _annotations(names: list[str], user_ns: dict) -> dict[str, str]:
+    """Practising mode: the return annotations of the learner's functions (the released
+    signatures), so results are type-checked as the grader checks them."""
+    import inspect
+
+    out = {}
+    for n in names:
+        try:
+            a = inspect.signature(user_ns[n]).return_annotation
+        except (KeyError, TypeError, ValueError):
+            continue
+        if a is inspect.Signature.empty:
+            continue
+        out[n] = a if isinstance(a, str) else (f"{a.__module__}.{a.__qualname__}"
+                                               if isinstance(a, type) else repr(a))
+    return out
 
 
 def _grader_check(ref: str, user_ns: dict) -> dict:
@@ -574,8 +597,8 @@ def _parse_line(line: str) -> tuple[list[str], list[str], dict]:
         elif words[i] == "--ref" and i + 1 < len(words):
             opts["ref"] = words[i + 1]
             i += 2
-        elif words[i] == "--allow-mutation":
-            opts["allow_mutation"] = True
+        elif words[i] in ("--allow-mutation", "--stateful"):
+            opts[words[i][2:].replace("-", "_")] = True
             i += 1
         else:
             names.append(words[i])
@@ -595,7 +618,7 @@ def graded(line: str, cell: str) -> None:
             verdict = _grader_check(opts["ref"], ip.user_ns)
         else:
             verdict = _CHECKER.run(cell, names, forbid, ip.user_ns,
-                                   opts.get("allow_mutation", False))
+                                   opts.get("allow_mutation", False), opts.get("stateful", False))
     except KeyboardInterrupt:
         _CHECKER.stop()
         raise GradingError("the check was interrupted before it finished: it ran past the time "
@@ -646,10 +669,35 @@ def _install_guard(forbid: list[str], hits_fd: int) -> None:
     import types
 
     codes, cfuncs, methods = _targets(forbid)
+    # forbidden C functions that live in a module namespace are replaced there by a Python
+    # wrapper of their own: called from C (map, functools.partial) a C function raises no
+    # profiler event, a Python function does
+    for name in forbid:
+        obj = _resolve(name)
+        if obj is None or not callable(obj) or isinstance(obj, type) or \
+                getattr(obj, "__code__", None) is not None or "." not in name:
+            continue
+        owner_name, attr = name.rsplit(".", 1)
+        owner = _resolve(owner_name)
+        if not isinstance(owner, types.ModuleType) or getattr(owner, attr, None) is not obj:
+            continue
+        ns = {"_orig": obj}
+        exec(compile(f"def {attr}(*args, **kwargs):\n    return _orig(*args, **kwargs)\n",
+                     f"<forbidden {name}>", "exec"), ns)
+        wrapper = ns[attr]
+        wrapper.__doc__, wrapper.__qualname__ = getattr(obj, "__doc__", None), attr
+        wrapper.__module__ = getattr(obj, "__module__", None) or owner_name
+        try:
+            setattr(owner, attr, wrapper)
+        except (AttributeError, TypeError):
+            continue
+        codes[id(wrapper.__code__)] = name
+        forbid = forbid + [name]  # keeps the wrapper alive in keep_alive below
     codes = types.MappingProxyType({k: (v + "\n").encode() for k, v in codes.items()})
     cfuncs = types.MappingProxyType({k: (v + "\n").encode() for k, v in cfuncs.items()})
     methods = types.MappingProxyType({k: (v + "\n").encode() for k, v in methods.items()})
     keep_alive = [_resolve(n) for n in forbid]  # ids stay valid while the objects live
+    keep_alive += [cfuncs, methods]
 
     def profiler(frame, event, arg, _codes=codes, _cf=cfuncs, _m=methods, _w=os.write,
                  _fd=hits_fd, _id=id, _type=type, _mod=types.ModuleType, _ga=getattr,
@@ -686,6 +734,10 @@ def _install_guard(forbid: list[str], hits_fd: int) -> None:
     def hook(event, args, _blocked=_BLOCKED, _reported=_REPORTED, _w=os.write, _fd=hits_fd,
              _frame=sys._getframe, _boot=bootstrap, _prof=profiler, _th=threading,
              _files=boot_files, _guarded=guarded, _id=id):
+        if event == "object.__getattr__" or event == "object.__setattr__":
+            if _id(args[0]) in _guarded:
+                raise RuntimeError("the grading guard cannot be read or changed")
+            return
         if event in _blocked:
             if event == "sys.setprofile" and _frame(1).f_code is _boot \
                     and _th._profile_hook is _prof:
@@ -695,8 +747,6 @@ def _install_guard(forbid: list[str], hits_fd: int) -> None:
             except OSError:
                 pass
             raise RuntimeError(f"{event} is not available while a notebook is graded")
-        if event == "object.__setattr__" and _id(args[0]) in _guarded:
-            raise RuntimeError("the grading guard cannot be changed")
         if event == "exec" and getattr(args[0], "co_filename", "") in _files \
                 and args[0].co_name == "<module>":
             try:
@@ -722,7 +772,12 @@ def _boot() -> None:
     hits_fd = os.open(os.devnull, os.O_WRONLY)
     if os.environ.get("LLMZ_GRADER_SOCKET"):  # the first connection is the guard's channel
         hits = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        hits.connect(os.environ["LLMZ_GRADER_SOCKET"])
+        for _ in range(600):  # the grader's service starts alongside this kernel
+            try:
+                hits.connect(os.environ["LLMZ_GRADER_SOCKET"])
+                break
+            except (FileNotFoundError, ConnectionRefusedError, PermissionError):
+                time.sleep(0.05)
         hits.sendall(struct.pack(">II", 4, 0) + b"hits")
         hits_fd = hits.detach()
     # imported before the guard: their start-up (debugpy sets a tracer) is not the learner's
@@ -779,11 +834,89 @@ class Channel:
         return [line for line in out if not line.startswith("!")]
 
 
-def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
-              allow_mutation: bool = False) -> dict:
-    """Execute one test body; returns ``{ok, message, summary, stdout}``."""
+def _describe(value) -> str:
+    t = type(value)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def conforms(value, ann: str) -> str | None:
+    """Why ``value`` does not match the return annotation ``ann`` (e.g. ``torch.Tensor``,
+    ``tuple[torch.Tensor, torch.Tensor]``, ``list[int]``, ``float``, ``dict[str, int] | None``),
+    or None when it does. Names the checker does not know are accepted."""
+    import ast
+
     import numpy as np
     import torch
+
+    def check(v, node, depth=0):
+        if depth > 6:
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            a, b = check(v, node.left, depth + 1), check(v, node.right, depth + 1)
+            return None if a is None or b is None else a
+        if isinstance(node, ast.Constant) and node.value is None:
+            return None if v is None else f"{_describe(v)} instead of None"
+        base, args = node, None
+        if isinstance(node, ast.Subscript):
+            base = node.value
+            args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        name = ast.unparse(base).rsplit(".", 1)[-1]
+        simple = {"float": lambda x: isinstance(x, (float, int, np.integer, np.floating))
+                  and not isinstance(x, (bool, np.bool_)),
+                  "int": lambda x: isinstance(x, (int, np.integer)) and not isinstance(x, bool),
+                  "str": lambda x: isinstance(x, str), "bool": lambda x: isinstance(x, (bool, np.bool_)),
+                  "bytes": lambda x: isinstance(x, bytes),
+                  "Tensor": lambda x: isinstance(x, torch.Tensor),
+                  "LongTensor": lambda x: isinstance(x, torch.Tensor),
+                  "ndarray": lambda x: isinstance(x, np.ndarray)}
+        containers = {"list": list, "List": list, "tuple": tuple, "Tuple": tuple, "dict": dict,
+                      "Dict": dict, "set": set, "Set": set, "frozenset": (set, frozenset)}
+        if name in simple:
+            return None if simple[name](v) else f"{_describe(v)} instead of {ast.unparse(node)}"
+        if name in ("Optional",) and args:
+            return None if v is None else check(v, args[0], depth + 1)
+        if name not in containers:
+            return None
+        if not isinstance(v, containers[name]):
+            return f"{_describe(v)} instead of {ast.unparse(node)}"
+        if not args:
+            return None
+        items = list(v.items() if isinstance(v, dict) else v)[:200]
+        if name in ("tuple", "Tuple"):
+            if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...:
+                args = [args[0]] * len(items)
+            elif len(args) != len(v):
+                return f"a tuple of {len(v)} items instead of {len(args)}"
+            for x, a in zip(items, args):
+                why = check(x, a, depth + 1)
+                if why:
+                    return why
+            return None
+        for x in items:
+            if name in ("dict", "Dict") and len(args) == 2:
+                why = check(x[0], args[0], depth + 1) or check(x[1], args[1], depth + 1)
+            else:
+                why = check(x, args[0], depth + 1)
+            if why:
+                return why
+        return None
+
+    try:
+        node = ast.parse(ann, mode="eval").body
+    except SyntaxError:
+        return None
+    return check(value, node)
+
+
+def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
+              allow_mutation: bool = False, returns: dict | None = None,
+              stateful: bool = False) -> dict:
+    """Execute one test body; returns ``{ok, message, summary, stdout}``. ``returns`` maps a
+    function name to its declared return annotation, which every result must match."""
+    import numpy as np
+    import torch
+
+    returns = returns or {}
 
     forbidden = set(expand_forbid(forbid, names)) if chan.hits is not None else set()
 
@@ -797,7 +930,13 @@ def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
             raise _StudentRaised(f"`{name}` calls {hits[0]}, which this task asks you to "
                                  "implement yourself")
         if kind == "ret":
-            return _from_safe(torch.load(io.BytesIO(payload), weights_only=True))
+            value = _from_safe(torch.load(io.BytesIO(payload), weights_only=True))
+            got = value["__llmz_grad__"] if "wrt" in extra else value
+            why = conforms(got, returns[name]) if name in returns else None
+            if why:
+                raise _StudentRaised(f"`{name}` returned {why}: its signature promises "
+                                     f"`-> {returns[name]}`")
+            return value
         info = json.loads(payload)
         if info["type"] == "NotImplementedError":
             raise _StudentRaised(f"`{name}` is not implemented yet (not attempted)")
@@ -807,9 +946,22 @@ def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
         raise _StudentRaised(f"`{name}` raised {info['type']}: {last}"
                              + (f"\n{detail}" if detail else ""))
 
+    repeated = set()
+
     def proxy(name):
         def call(*args, **kwargs):
-            return request(name, args, kwargs, {})
+            value = request(name, args, kwargs, {})
+            if name not in repeated and not stateful:
+                # the first call in each cell runs twice on fresh copies of the same arguments:
+                # a function that keeps state between calls answers differently
+                repeated.add(name)
+                again = request(name, args, kwargs, {})
+                if _fingerprint(again) != _fingerprint(value):
+                    raise _StudentRaised(
+                        f"`{name}` returned a different result when called again with the same "
+                        "arguments: it keeps state between calls (a global cache or counter, "
+                        "the global random generator instead of the one passed in?)")
+            return value
         call.__name__ = name
         call._llmz_name = name
         return call
@@ -862,7 +1014,8 @@ def _checker_main() -> None:
             return
         req = json.loads(payload)
         verdict = run_check(req["body"], req["names"], req.get("forbid", []), chan,
-                            req.get("allow_mutation", False))
+                            req.get("allow_mutation", False), req.get("returns"),
+                            req.get("stateful", False))
         _send(chan_out, "done", json.dumps(verdict).encode())
 
 
