@@ -506,11 +506,14 @@ class _Checker:
 
     def __init__(self):
         self.proc = None
+        self.workdir = None
 
     def start(self):
         if self.proc is not None and self.proc.poll() is None:
             return
-        workdir = tempfile.mkdtemp(prefix="llmz-checker-")
+        if self.workdir is None:  # removed when the kernel exits
+            self.workdir = tempfile.TemporaryDirectory(prefix="llmz-checker-")
+        workdir = self.workdir.name
         env = {k: v for k, v in os.environ.items()
                if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "OMP_NUM_THREADS",
                         "MKL_NUM_THREADS", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE",

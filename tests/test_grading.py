@@ -117,3 +117,19 @@ def test_static_review_flags_shortcuts():
     assert any(n.startswith("rnn_cell: mentions torch.rnn_tanh_cell") for n in notes)
     assert any(n.startswith("sneaky:") and "profiler" in n for n in notes)
     assert not any(n.startswith("ok:") for n in notes)
+
+
+def test_without_a_sandbox_grading_for_credit_is_refused(monkeypatch):
+    import pytest
+
+    import autograder.course as course
+    import autograder.sandbox_kernel as sk
+
+    monkeypatch.setattr(sk, "isolation", lambda: {"full": False, "bwrap": None, "root": False,
+                                                  "cgroups": False, "summary": "no sandbox"})
+    with pytest.raises(SystemExit, match="--allow-unisolated"):
+        course.grade_one("01_rnn", "bob", SOLUTIONS / "01_rnn" / "01_rnn.ipynb")
+    res = course.grade_one("01_rnn", "bob", SOLUTIONS / "01_rnn" / "01_rnn.ipynb",
+                           allow_unisolated=True)
+    assert res.status == "graded" and res.score == res.max_score, res.message
+    assert res.isolation.startswith("UNISOLATED")

@@ -139,7 +139,7 @@ def _build(tmp: Path):
     needle = hidden[0][:40]
     add("snoop", first_cell(sol(), (
         "import gc, os, socket, sys\n"
-        f"needle = {needle!r}\n"
+        f"needle = {needle[::-1]!r}[::-1]\n"  # the feedback must not quote a hidden line
         "found = []\n"
         f"skip = ('/proc', '/sys', '/usr', '/dev', {sys.prefix!r}, {os.path.realpath(sys.base_prefix)!r})\n"
         "for top in ['/', os.path.expanduser('~'), '/tmp', '/proc/1/root/tmp']:\n"
@@ -150,23 +150,23 @@ def _build(tmp: Path):
         "                if needle in open(os.path.join(root, f), errors='ignore').read(2_000_000):\n"
         "                    found.append(os.path.join(root, f))\n"
         "            except Exception: pass\n"
-        "print('DISK', found)\n"
-        "try:\n    gc.get_objects(); print('GC OPEN')\nexcept RuntimeError as e:\n    print('GC BLOCKED')\n"
+        "print('DISK', 'found', found)\n"
+        "try:\n    gc.get_objects(); print('GC', 'open')\nexcept RuntimeError as e:\n    print('GC', 'blocked')\n"
         "for addr in [('127.0.0.1', 22), ('127.0.0.1', 8888), ('10.0.0.1', 80)]:\n"
         "    s = socket.socket()\n    s.settimeout(0.5)\n"
-        "    try:\n        s.connect(addr); print('NET OPEN', addr)\n"
-        "    except OSError:\n        print('NET BLOCKED', addr)\n"
+        "    try:\n        s.connect(addr); print('NET', 'open', addr)\n"
+        "    except OSError:\n        print('NET', 'blocked', addr)\n"
         "print('ROOT', sorted(os.listdir('/')))\n"
         "print('PIDS', sorted(p for p in os.listdir('/proc') if p.isdigit()))\n"
-        "print('UID', os.getuid())\n"
-        f"print('SOLUTIONS', os.path.exists({str(SOLUTIONS)!r}), os.path.exists({str(ROOT / 'tests')!r}))\n"
+        "print('UID', 'is', os.getuid())\n"
+        f"print('SOLUTIONS', 'seen', os.path.exists({str(SOLUTIONS)!r}), os.path.exists({str(ROOT / 'tests')!r}))\n"
         "def spy(*a, **k):\n"
         "    f = sys._getframe(1)\n"
         "    seen = []\n"
         "    while f is not None:\n"
         "        seen += [repr(v)[:200] for v in f.f_locals.values()]\n"
         "        f = f.f_back\n"
-        "    print('FRAMES', needle in ' '.join(seen))\n"
+        "    print('FRAMES', 'hold', needle in ' '.join(seen))\n"
         "    return None\n")), score=total)
     snoop_nb = nbformat.reads(entries[f"snoop/{A}.ipynb"].decode(), as_version=4)
     c = _cell(snoop_nb, "bigram_lm")  # the spy runs while the checker calls bigram_lm
@@ -202,7 +202,8 @@ def _build(tmp: Path):
         "        h = list(map(torch.rnn_tanh_cell, [xs[:, t]], [h], [W_ih], [W_hh], [b_ih], [b_hh]))[0]\n"
         "        out.append(h)\n"
         "    return torch.stack(out, 1), h\n")
-    lost = sum(points[t] for t in ("perplexity", "teacher_forcing_loss", "rnn_cell", "bigram_lm"))
+    lost = sum(points[t] for t in ("perplexity", "teacher_forcing_loss", "rnn_cell", "bigram_lm",
+                                   "rnn_forward"))
     add("forbidden_shortcuts", nb, score=total - lost)
 
     # --- students attacking each other, and bombs
@@ -337,10 +338,11 @@ def test_messages_name_the_mistake(graded_class):
     assert "kernel died" in rows["kernel_exit"]["message"]
     assert "not attempted" in rows["stub"]["message"]
     f = rows["forbidden_shortcuts"]
-    for task in ("perplexity", "teacher_forcing_loss", "rnn_cell", "bigram_lm"):
+    for task in ("perplexity", "teacher_forcing_loss", "rnn_cell", "bigram_lm", "rnn_forward"):
         assert float(f[f"task:{task}"]) == 0, f"{task} shortcut scored {f[f'task:{task}']}"
     assert "implement yourself" in f["message"]
-    # map(C function) is invisible to a profiler: the static look flags it for review
+    # map(C function) raises no profiler event: the guard's wrapper sees it, and the static
+    # look flags it for review as well
     assert "rnn_tanh_cell" in f["review"], f["review"]
     assert "not-a-notebook" == rows["script_only"]["status"] and rows["script_only"]["message"]
 
@@ -349,7 +351,8 @@ def test_students_cannot_touch_each_other_or_the_machine(graded_class):
     g = graded_class
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert MARK not in ps, "a learner's daemon outlived its kernel"
-    leftovers = sorted(set(Path("/tmp").glob("llmz-*")) - g["before"])
+    leftovers = sorted(p for p in set(Path("/tmp").glob("llmz-*")) - g["before"]
+                       if not p.name.startswith("llmz-checker-"))  # practice-mode checkers
     assert not leftovers, f"grader temporaries left behind: {leftovers}"
     cg = [p for c in ("memory", "pids") for p in (Path("/sys/fs/cgroup") / c / "llmz").glob("*")
           if p.is_dir()] if Path("/sys/fs/cgroup/memory/llmz").exists() else []
@@ -375,11 +378,11 @@ def test_feedback_holds_no_hidden_test_and_no_script(graded_class):
 def test_the_snoop_found_nothing(graded_class):
     g = graded_class
     fb = html.unescape((g["out"] / "feedback" / "snoop" / f"{A}.html").read_text())
-    assert "DISK []" in fb, "a file with a hidden test was readable from the kernel"
-    assert "GC BLOCKED" in fb
-    assert "NET OPEN" not in fb and fb.count("NET BLOCKED") == 3
-    assert "SOLUTIONS False False" in fb
-    assert "UID 1000" in fb
+    assert "DISK found []" in fb, "a file with a hidden test was readable from the kernel"
+    assert "GC blocked" in fb
+    assert "NET open" not in fb and fb.count("NET blocked") == 3
+    assert "SOLUTIONS seen False False" in fb
+    assert "UID is 1000" in fb
     pids = re.search(r"PIDS \[(.*?)\]", fb).group(1)
     assert len(pids.split(",")) <= 4, f"the kernel sees other processes: {pids}"
-    assert "FRAMES True" not in fb
+    assert "FRAMES hold True" not in fb and "FRAMES hold False" in fb
