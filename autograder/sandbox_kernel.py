@@ -2,7 +2,7 @@
 
 nbgrader starts it through the ``llmz-grader`` kernelspec written by ``course.py``; it runs as the
 grader and ends by exec-ing bubblewrap (``bwrap``, Debian's package), which starts the IPython
-kernel (``python -m llmz.grading``) inside a sandbox:
+kernel (``python -m llmz.guard``) inside a sandbox:
 
 * **its own uid**: the launcher drops from root to the student's own uid (one per student in a
   batch) before bwrap, so no two students, and no grader process, share a uid;
@@ -173,7 +173,7 @@ def bwrap_argv(s: dict, conn: str, staged: dict[str, str]) -> list[str]:
            "LLMZ_GRADING": json.dumps({"forbid": s["forbid"]}), **s["env"]}
     for k, v in env.items():
         argv += ["--setenv", k, v]
-    argv += ["--chdir", s["cwd"], s["python"], "-m", "llmz.grading", "-f", conn]
+    argv += ["--chdir", s["cwd"], s["python"], "-m", "llmz.guard", "-f", conn]
     return argv
 
 
@@ -200,7 +200,7 @@ def main() -> None:
         os.environ["LLMZ_GRADER_SOCKET"] = s["socket"]
         os.environ["LLMZ_GRADING"] = json.dumps({"forbid": s["forbid"]})
         _limits({**s, "pids": 4096})
-        os.execv(s["python"], [s["python"], "-m", "llmz.grading", "-f", conn])
+        os.execv(s["python"], [s["python"], "-m", "llmz.guard", "-f", conn])
     # the connection file (ipc transport, HMAC key) goes where the kernel can read it
     private = os.path.join(s["ipc"], "connection.json")
     shutil.copyfile(conn, private)

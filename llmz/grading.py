@@ -16,7 +16,7 @@ service (started by the grade command, outside the learner's sandbox, under anot
 cell ``test_x``. The service reads the body from the source notebook, calls the learner's
 functions through the same proxies, and writes the verdict where the kernel cannot write. The
 grade comes from those records only: what the kernel prints is display. A persistent profiler and
-an audit hook, installed before any learner code runs (``_boot``), report calls of forbidden
+an audit hook, installed before any learner code runs (``llmz.guard``), report calls of forbidden
 functions to the service through a pipe; learner code can neither remove them (the audit hook
 refuses ``sys.setprofile``/``sys.settrace``) nor read their tables.
 
@@ -318,11 +318,16 @@ def expand_forbid(forbid: list[str], names: list[str] = ()) -> list[str]:
     return uniq
 
 
-def _targets(dotted: list[str]):
-    """(code-object ids, C-callable ids, (type, method-name) pairs) -> the forbidden name."""
+def _targets(dotted: list[str], with_places: bool = False):
+    """(code-object ids, C-callable ids, (type, method-name) pairs) -> the forbidden name; with
+    ``with_places`` instead (C callables with their names, the method pairs, and
+    {module name: {first line: name}}), which the graded kernel's guard matches without
+    ``frame.f_code`` or ``id()``: both raise audit events, and so cost an audit-hook call."""
     import inspect
 
     codes, cfuncs, methods = {}, {}, {}
+    places: dict[str, dict[int, str]] = {}  # module name -> def line -> name
+    cobjs: list[tuple] = []
     for name in dotted:
         obj = _resolve(name)
         if obj is None:
@@ -345,17 +350,22 @@ def _targets(dotted: list[str]):
             code = getattr(t, "__code__", None)
             if code is not None:
                 codes[id(code)] = name
+                module = t.__globals__.get("__name__", "")
+                places.setdefault(module, {})[code.co_firstlineno] = name
             else:
                 cfuncs[id(t)] = name
+                cobjs.append((t, name))
                 owner = getattr(t, "__objclass__", None)  # a C method descriptor
                 if isinstance(owner, type):
                     methods[(owner, t.__name__)] = name
+    if with_places:
+        return cobjs, methods, places
     return codes, cfuncs, methods
 
 
 class _Forbidden:
     """Practising mode only: detects forbidden calls during one learner call (sys.setprofile).
-    In graded mode the persistent profiler of ``_install_guard`` does this instead."""
+    In graded mode the persistent profiler of ``llmz.guard`` does this instead."""
 
     def __init__(self, dotted: list[str]):
         self.codes, self.cfuncs, self.methods = _targets(dotted)
@@ -650,155 +660,6 @@ except ImportError:  # pragma: no cover
 
 
 # --------------------------------------------------------------------------------------------
-# Graded mode: the guard installed in the sandboxed kernel before any learner code runs
-# --------------------------------------------------------------------------------------------
-
-# audit events that tamper with the checks or reach outside the kernel; reported to the grader
-_REPORTED = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata", "ctypes.addressof",
-             "ctypes.string_at", "ctypes.PyObj_FromPtr", "subprocess.Popen", "os.system",
-             "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn",
-             "socket.connect", "socket.bind", "code.__new__",
-             "sys._current_frames", "function.__new__", "os.kill", "signal.pthread_kill")
-_BLOCKED = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
-            "gc.get_referents", "sys.addaudithook")
-
-
-def _install_guard(forbid: list[str], hits_fd: int) -> None:
-    """A profiler that reports every call of a forbidden function (by code object, C function or
-    C method) as a line on ``hits_fd``, and an audit hook that keeps it installed. Tables live in
-    read-only mappings referenced only by default arguments, whose reassignment is audited."""
-    import functools
-    import threading
-    import types
-
-    codes, cfuncs, methods = _targets(forbid)
-    # forbidden C functions that live in a module namespace are replaced there by a Python
-    # wrapper of their own: called from C (map, functools.partial) a C function raises no
-    # profiler event, a Python function does
-    for name in forbid:
-        obj = _resolve(name)
-        if obj is None or not callable(obj) or isinstance(obj, type) or \
-                getattr(obj, "__code__", None) is not None or "." not in name:
-            continue
-        owner_name, attr = name.rsplit(".", 1)
-        owner = _resolve(owner_name)
-        if not isinstance(owner, types.ModuleType) or getattr(owner, attr, None) is not obj:
-            continue
-        ns = {"_orig": obj}
-        exec(compile(f"def {attr}(*args, **kwargs):\n    return _orig(*args, **kwargs)\n",
-                     f"<forbidden {name}>", "exec"), ns)
-        wrapper = ns[attr]
-        wrapper.__doc__, wrapper.__qualname__ = getattr(obj, "__doc__", None), attr
-        wrapper.__module__ = getattr(obj, "__module__", None) or owner_name
-        try:
-            setattr(owner, attr, wrapper)
-        except (AttributeError, TypeError):
-            continue
-        codes[id(wrapper.__code__)] = name
-        forbid = forbid + [name]  # keeps the wrapper alive in keep_alive below
-    codes = types.MappingProxyType({k: (v + "\n").encode() for k, v in codes.items()})
-    cfuncs = types.MappingProxyType({k: (v + "\n").encode() for k, v in cfuncs.items()})
-    methods = types.MappingProxyType({k: (v + "\n").encode() for k, v in methods.items()})
-    keep_alive = [_resolve(n) for n in forbid]  # ids stay valid while the objects live
-    keep_alive += [cfuncs, methods]
-
-    def profiler(frame, event, arg, _codes=codes, _cf=cfuncs, _m=methods, _w=os.write,
-                 _fd=hits_fd, _id=id, _type=type, _mod=types.ModuleType, _ga=getattr,
-                 _keep=keep_alive, _partial=functools.partial):
-        if event == "call":
-            hit = _codes.get(_id(frame.f_code))
-        elif event == "c_call":
-            hit = _cf.get(_id(arg))
-            if hit is None and _type(arg) is _partial:  # partial(f)(...): C calls f
-                f = arg.func
-                hit = _cf.get(_id(f)) or _codes.get(_id(_ga(f, "__code__", None)))
-            if hit is None:
-                owner = _ga(arg, "__self__", None)
-                if owner is not None and _type(owner) is not _mod:
-                    name = _ga(arg, "__name__", "")
-                    for klass in _type(owner).__mro__[:4]:
-                        hit = _m.get((klass, name))
-                        if hit is not None:
-                            break
-        else:
-            return
-        if hit is not None:
-            try:
-                _w(_fd, hit)
-            except OSError:
-                pass
-
-    bootstrap = threading.Thread._bootstrap_inner.__code__
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    boot_files = frozenset(f for m in list(sys.modules.values())
-                           if (f := getattr(m, "__file__", None)) and f != main_file)
-    guarded = frozenset({id(profiler)})
-
-    def hook(event, args, _blocked=_BLOCKED, _reported=_REPORTED, _w=os.write, _fd=hits_fd,
-             _frame=sys._getframe, _boot=bootstrap, _prof=profiler, _th=threading,
-             _files=boot_files, _guarded=guarded, _id=id):
-        if event == "object.__getattr__" or event == "object.__setattr__":
-            if _id(args[0]) in _guarded:
-                raise RuntimeError("the grading guard cannot be read or changed")
-            return
-        if event in _blocked:
-            if event == "sys.setprofile" and _frame(1).f_code is _boot \
-                    and _th._profile_hook is _prof:
-                return  # a new thread installs the same profiler
-            try:
-                _w(_fd, f"!blocked {event}\n".encode())
-            except OSError:
-                pass
-            raise RuntimeError(f"{event} is not available while a notebook is graded")
-        if event == "exec" and getattr(args[0], "co_filename", "") in _files \
-                and args[0].co_name == "<module>":
-            try:
-                _w(_fd, f"!reload {args[0].co_filename}\n".encode())
-            except OSError:
-                pass
-        elif event.startswith(_reported):
-            try:
-                _w(_fd, f"!{event}\n".encode())
-            except OSError:
-                pass
-
-    sys.setprofile(profiler)
-    threading.setprofile(profiler)
-    sys.addaudithook(hook)
-
-
-def _boot() -> None:
-    """Entry point of the sandboxed grading kernel (``python -m llmz.grading -f CONN``): imports
-    what the forbid lists name, installs the guard, then starts an ordinary IPython kernel."""
-    settings = json.loads(os.environ.pop("LLMZ_GRADING", "{}"))
-    forbid = settings.get("forbid", [])
-    hits_fd = os.open(os.devnull, os.O_WRONLY)
-    if os.environ.get("LLMZ_GRADER_SOCKET"):  # the first connection is the guard's channel
-        hits = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        for _ in range(600):  # the grader's service starts alongside this kernel
-            try:
-                hits.connect(os.environ["LLMZ_GRADER_SOCKET"])
-                break
-            except (FileNotFoundError, ConnectionRefusedError, PermissionError):
-                time.sleep(0.05)
-        hits.sendall(struct.pack(">II", 4, 0) + b"hits")
-        hits_fd = hits.detach()
-    # imported before the guard: their start-up (debugpy sets a tracer) is not the learner's
-    import ipykernel.ipkernel  # noqa: F401
-    with contextlib.suppress(ImportError):
-        import debugpy.server.api  # noqa: F401
-    import numpy  # noqa: F401
-    import torch  # noqa: F401
-    from ipykernel.kernelapp import IPKernelApp
-
-    _install_guard(forbid, hits_fd)
-
-    IPKernelApp.launch_instance(argv=sys.argv[1:] + [
-        "--ext=llmz.grading", "--HistoryManager.hist_file=:memory:",
-        "--HistoryManager.enabled=False"])
-
-
-# --------------------------------------------------------------------------------------------
 # Checker side (a fresh interpreter or the grader's service; never runs learner code)
 # --------------------------------------------------------------------------------------------
 
@@ -1020,7 +881,3 @@ def _checker_main() -> None:
                             req.get("allow_mutation", False), req.get("returns"),
                             req.get("stateful", False))
         _send(chan_out, "done", json.dumps(verdict).encode())
-
-
-if __name__ == "__main__":
-    _boot()

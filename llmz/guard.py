@@ -1,0 +1,189 @@
+"""The guard of a graded kernel: what runs before the first learner instruction.
+
+``python -m llmz.guard -f CONNECTION`` is the kernel command inside the grading sandbox
+(``autograder/sandbox_kernel.py``). It imports what the assignment's forbid lists name, installs
+the guard, then starts an ordinary IPython kernel with ``%%graded`` loaded:
+
+* a **profiler** that reports every call of a forbidden function (by code object, C function or
+  C method) as a line on a socket to the grader's checker service;
+* **wrappers**: forbidden C functions that live in a module namespace are replaced there by a
+  Python function of their own, so calls from C (``map``, ``functools.partial``) are seen too;
+* an **audit hook**, which Python cannot remove: it refuses ``sys.setprofile``/``sys.settrace``
+  (so the profiler stays), walks of the garbage collector (so its tables cannot be found) and
+  reads or writes of the guard's own attributes, and reports reloads of library modules and,
+  during checks, process, socket and ctypes use (the grader flags those rows for review).
+
+Its tables live in read-only mappings referenced only by default arguments.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import struct
+import sys
+import time
+
+from .grading import _resolve, _targets
+
+# audit events that tamper with the checks or reach outside the kernel; reported to the grader
+_REPORTED = ("ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata", "ctypes.addressof",
+             "ctypes.string_at", "ctypes.PyObj_FromPtr", "subprocess.Popen", "os.system",
+             "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn",
+             "socket.connect", "socket.bind", "code.__new__",
+             "sys._current_frames", "function.__new__", "os.kill", "signal.pthread_kill")
+_BLOCKED = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
+            "gc.get_referents", "sys.addaudithook")
+
+
+def install(forbid: list[str], hits_fd: int) -> None:
+    """A profiler that reports every call of a forbidden function (by code object, C function or
+    C method) as a line on ``hits_fd``, and an audit hook that keeps it installed. Tables live in
+    read-only mappings referenced only by default arguments, whose reassignment is audited."""
+    import functools
+    import threading
+    import types
+
+    cobjs, methods, places = _targets(forbid, with_places=True)
+    # forbidden C functions that live in a module namespace are replaced there by a Python
+    # wrapper of their own: called from C (map, functools.partial) a C function raises no
+    # profiler event, a Python function does
+    for name in forbid:
+        obj = _resolve(name)
+        if obj is None or not callable(obj) or isinstance(obj, type) or \
+                getattr(obj, "__code__", None) is not None or "." not in name:
+            continue
+        owner_name, attr = name.rsplit(".", 1)
+        owner = _resolve(owner_name)
+        if not isinstance(owner, types.ModuleType) or getattr(owner, attr, None) is not obj:
+            continue
+        ns = {"_orig": obj, "__name__": f"<forbidden {name}>"}
+        exec(compile(f"def {attr}(*args, **kwargs):\n    return _orig(*args, **kwargs)\n",
+                     f"<forbidden {name}>", "exec"), ns)
+        wrapper = ns[attr]
+        wrapper.__doc__, wrapper.__qualname__ = getattr(obj, "__doc__", None), attr
+        wrapper.__module__ = getattr(obj, "__module__", None) or owner_name
+        try:
+            setattr(owner, attr, wrapper)
+        except (AttributeError, TypeError):
+            continue
+        places[ns["__name__"]] = {1: name}
+    enc = (lambda v: (v + "\n").encode())
+    places = types.MappingProxyType({m: types.MappingProxyType(
+        {line: enc(v) for line, v in lines.items()}) for m, lines in places.items()})
+    cfuncs = {}
+    for obj, name in cobjs:
+        with contextlib.suppress(TypeError):  # unhashable: the method pairs cover it
+            cfuncs[obj] = enc(name)
+    cfuncs = types.MappingProxyType(cfuncs)
+    methods = types.MappingProxyType({k: enc(v) for k, v in methods.items()})
+    keep_alive = [_resolve(n) for n in forbid] + [cobjs]  # the objects stay alive
+
+    def profiler(frame, event, arg, _places=places, _cf=cfuncs, _m=methods, _w=os.write,
+                 _fd=hits_fd, _type=type, _mod=types.ModuleType, _ga=getattr,
+                 _keep=keep_alive, _partial=functools.partial, _bf=types.BuiltinFunctionType):
+        # never id() or frame.f_code here: both are audited, so each costs a hook call
+        if event == "call":
+            lines = _places.get(frame.f_globals.get("__name__"))
+            if lines is None:
+                return
+            hit = lines.get(frame.f_lineno)
+        elif event == "c_call":
+            if _type(arg) is _partial:  # partial(f)(...): C calls f
+                arg = arg.func
+            owner = _ga(arg, "__self__", None)
+            if owner is None or _type(owner) is _mod or _type(owner) is type or \
+                    _type(arg) is not _bf:
+                try:
+                    hit = _cf.get(arg)
+                except TypeError:
+                    hit = None
+            else:
+                hit = None
+            if hit is None and owner is not None and _type(owner) is not _mod:
+                name = _ga(arg, "__name__", "")
+                for klass in _type(owner).__mro__[:4]:
+                    hit = _m.get((klass, name))
+                    if hit is not None:
+                        break
+        else:
+            return
+        if hit is not None:
+            try:
+                _w(_fd, hit)
+            except OSError:
+                pass
+
+    bootstrap = threading.Thread._bootstrap_inner.__code__
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    boot_files = frozenset(f for m in list(sys.modules.values())
+                           if (f := getattr(m, "__file__", None)) and f != main_file)
+
+    def hook(event, args, _blocked=_BLOCKED, _reported=_REPORTED, _w=os.write, _fd=hits_fd,
+             _frame=sys._getframe, _boot=bootstrap, _prof=profiler, _th=threading,
+             _files=boot_files):
+        if event == "object.__getattr__" or event == "object.__setattr__":
+            if args[0] is _prof:
+                raise RuntimeError("the grading guard cannot be read or changed")
+            return
+        if event == "builtins.id":
+            return
+        if event in _blocked:
+            if event == "sys.setprofile" and _frame(1).f_code is _boot \
+                    and _th._profile_hook is _prof:
+                return  # a new thread installs the same profiler
+            try:
+                _w(_fd, f"!blocked {event}\n".encode())
+            except OSError:
+                pass
+            raise RuntimeError(f"{event} is not available while a notebook is graded")
+        if event == "exec" and getattr(args[0], "co_filename", "") in _files \
+                and args[0].co_name == "<module>":
+            try:
+                _w(_fd, f"!reload {args[0].co_filename}\n".encode())
+            except OSError:
+                pass
+        elif event.startswith(_reported):
+            try:
+                _w(_fd, f"!{event}\n".encode())
+            except OSError:
+                pass
+
+    sys.setprofile(profiler)
+    threading.setprofile(profiler)
+    sys.addaudithook(hook)
+
+
+def main() -> None:
+    """The sandboxed grading kernel: guard first, then an ordinary IPython kernel."""
+    settings = json.loads(os.environ.pop("LLMZ_GRADING", "{}"))
+    forbid = settings.get("forbid", [])
+    hits_fd = os.open(os.devnull, os.O_WRONLY)
+    if os.environ.get("LLMZ_GRADER_SOCKET"):  # the first connection is the guard's channel
+        hits = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(600):  # the grader's service starts alongside this kernel
+            try:
+                hits.connect(os.environ["LLMZ_GRADER_SOCKET"])
+                break
+            except (FileNotFoundError, ConnectionRefusedError, PermissionError):
+                time.sleep(0.05)
+        hits.sendall(struct.pack(">II", 4, 0) + b"hits")
+        hits_fd = hits.detach()
+    # imported before the guard: their start-up (debugpy sets a tracer) is not the learner's
+    import ipykernel.ipkernel  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import debugpy.server.api  # noqa: F401
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    from ipykernel.kernelapp import IPKernelApp
+
+    install(forbid, hits_fd)
+
+    IPKernelApp.launch_instance(argv=sys.argv[1:] + [
+        "--ext=llmz.grading", "--HistoryManager.hist_file=:memory:",
+        "--HistoryManager.enabled=False"])
+
+
+if __name__ == "__main__":
+    main()
