@@ -164,7 +164,8 @@ def _build(tmp: Path):
         "    f = sys._getframe(1)\n"
         "    seen = []\n"
         "    while f is not None:\n"
-        "        seen += [repr(v)[:200] for v in f.f_locals.values()]\n"
+        "        if f.f_locals is not globals():  # the notebook's own names hold the needle\n"
+        "            seen += [repr(v)[:200] for v in f.f_locals.values()]\n"
         "        f = f.f_back\n"
         "    print('FRAMES', 'hold', needle in ' '.join(seen))\n"
         "    return None\n")), score=total)
@@ -275,9 +276,10 @@ def graded_class(tmp_path_factory):
         zf.writestr(info, "/etc")
         zf.writestr("linked/evil/passwd.ipynb", b"{}")
     sha = hashlib.sha256(zpath.read_bytes()).hexdigest()
-    before = set(Path("/tmp").glob("llmz-*"))
     out = tmp / "out"
-    env = dict(os.environ, LLMZ_GRADE_MEMORY_GIB="3")
+    scratch = tmp / "scratch"  # the grader's TMPDIR: it must be empty again afterwards
+    scratch.mkdir()
+    env = dict(os.environ, LLMZ_GRADE_MEMORY_GIB="3", TMPDIR=str(scratch))
     t0 = time.time()
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(zpath), "-a", A,
                            "-o", str(out), "--timeout", "20", "--jobs", "2"], cwd=ROOT, env=env,
@@ -288,7 +290,7 @@ def graded_class(tmp_path_factory):
     rows = {r["student"]: r for r in csv.DictReader(open(out / "grades.csv"))} \
         if (out / "grades.csv").exists() else {}
     return {"proc": proc, "rows": rows, "expect": expect, "facts": facts, "out": out,
-            "zip": zpath, "sha": sha, "tmp": tmp, "before": before}
+            "zip": zpath, "sha": sha, "tmp": tmp, "scratch": scratch}
 
 
 def test_the_batch_completes_with_one_row_per_entry(graded_class):
@@ -351,8 +353,7 @@ def test_students_cannot_touch_each_other_or_the_machine(graded_class):
     g = graded_class
     ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert MARK not in ps, "a learner's daemon outlived its kernel"
-    leftovers = sorted(p for p in set(Path("/tmp").glob("llmz-*")) - g["before"]
-                       if not p.name.startswith("llmz-checker-"))  # practice-mode checkers
+    leftovers = sorted(g["scratch"].iterdir())
     assert not leftovers, f"grader temporaries left behind: {leftovers}"
     cg = [p for c in ("memory", "pids") for p in (Path("/sys/fs/cgroup") / c / "llmz").glob("*")
           if p.is_dir()] if Path("/sys/fs/cgroup/memory/llmz").exists() else []

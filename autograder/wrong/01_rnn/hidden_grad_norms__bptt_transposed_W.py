@@ -1,0 +1,13 @@
+def hidden_grad_norms(xs: torch.Tensor, h0: torch.Tensor, W_ih: torch.Tensor, W_hh: torch.Tensor,
+                      b_ih: torch.Tensor, b_hh: torch.Tensor) -> torch.Tensor:
+    """Mistake: manual BPTT multiplying by W_hh.T instead of W_hh."""
+    h, states = h0, []
+    for t in range(xs.shape[1]):
+        h = torch.tanh(xs[:, t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        states.append(h)
+    grad = torch.ones_like(h)
+    norms = [grad.norm()]
+    for t in range(len(states) - 1, 0, -1):
+        grad = (grad * (1 - states[t] ** 2)) @ W_hh.T
+        norms.append(grad.norm())
+    return torch.stack(norms[::-1])
