@@ -52,7 +52,7 @@ def _nbgrader(args: list[str], cwd: Path, env: dict | None = None, timeout: int 
     proc = subprocess.Popen([sys.executable, "-c", FAST_START + "from nbgrader.apps.nbgraderapp "
                              "import main; sys.argv[0] = 'nbgrader'; main()", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_cap_memory)
     try:
         log, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:  # a kernel that ignores interrupts: end the whole group
@@ -60,6 +60,16 @@ def _nbgrader(args: list[str], cwd: Path, env: dict | None = None, timeout: int 
         log, _ = proc.communicate()
         return -9, (log or "") + f"\nnbgrader {args[0]} timed out after {timeout} s"
     return proc.returncode, log
+
+
+def _cap_memory(gib: float = 6.0) -> None:
+    """The grader's own helpers (nbgrader, the checker service) hold what a learner's kernel
+    sends them: cap each, so a flood of output or a huge result ends that student's run, never
+    the machine's other students."""
+    import resource
+
+    limit = int(gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _new_course(tmp: Path, assignment: str) -> Path:
@@ -298,9 +308,18 @@ def _next_uid() -> int:
         return next(_UIDS)
 
 
-def _answer_cells(nb, tasks: list[str]) -> dict[str, str]:
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id") in tasks}
+def _learner_cells(nb, tasks: list[str], release) -> dict[str, str]:
+    """The code a learner wrote: answer cells by task, and every other code cell that is not
+    a cell of the release as released (cells they added or changed), by position. Locked
+    cells are restored from the source anyway."""
+    released = {c.source.strip() for c in release.cells if c.cell_type == "code"}
+    out = {}
+    for i, c in enumerate(nb.cells):
+        meta = c.metadata.get("nbgrader", {})
+        if c.cell_type != "code" or meta.get("locked") or c.source.strip() in released:
+            continue
+        out[meta["grade_id"] if meta.get("grade_id") in tasks else f"cell {i + 1}"] = c.source
+    return out
 
 
 def grade_one(assignment: str, student: str, submission: Path, out: Path | None = None,
@@ -329,7 +348,8 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
     release = reference_source(nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb",
                                              as_version=4))
     restored = _restore_deleted(nb, release)
-    res.review = static_review.review(_answer_cells(nb, tasks), _forbid_union(source_nb))
+    res.review = static_review.review(_learner_cells(nb, tasks, release),
+                                      _forbid_union(source_nb))
     iso = isolation_or_exit(allow_unisolated)
     res.isolation = iso["summary"] if iso["full"] else "UNISOLATED (practice only)"
 
@@ -358,7 +378,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
              "from autograder.checker_service import main; sys.exit(main())", str(ROOT),
              "--socket", str(sock), "--source", str(source_path), "--records", str(records),
              "--nonce", nonce, "--timeout", str((timeout or 60) + 30)],
-            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_cap_memory,
             env={**os.environ, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"})
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
@@ -415,10 +435,21 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
                   for gid, c in res.cells.items() if c[0] < c[1]]
         if restored:
             failed.insert(0, f"deleted test cells were restored and graded: {', '.join(restored)}")
-        res.message = "; ".join(failed)[:2000]
+        res.message = clean_text("; ".join(failed)[:2000])
+        res.review = [clean_text(r)[:300] for r in res.review]
         if out is not None:
             _feedback(course, assignment, student, done, graded_nb, res, out, env)
     return res
+
+
+def clean_text(text: str) -> str:
+    """Learner-controlled text for a CSV, a terminal or a page: no control or bidi characters
+    (an escape sequence or U+202E must not reach the instructor's screen)."""
+    import unicodedata
+
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Co",
+                                                                         "Cs") else "\ufffd"
+                   for ch in str(text))
 
 
 def _store_scores(course: Path, assignment: str, student: str, res: Result) -> None:
@@ -446,6 +477,14 @@ def _feedback(course, assignment, student, done, graded_nb, res, out, env) -> No
                and not c.metadata["nbgrader"].get("solution")}
     for cell in done.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and gid not in visible:
+            # what the learner's cells printed stays out of the feedback: it could carry the
+            # hidden tests' inputs out (a function that records its arguments); errors stay,
+            # in one short line
+            errs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            cell.outputs = [nbformat.v4.new_output(
+                "error", ename=e.get("ename", "Error"), evalue=clean_text(e.get("evalue", ""))[:200],
+                traceback=[]) for e in errs[:1]]
         if gid in visible and gid in res.cells:
             cell.source = visible[gid]
             score, pts, msg = res.cells[gid]

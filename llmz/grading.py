@@ -211,14 +211,29 @@ def _to_safe(obj, depth=0):
                     "compare: return tensors, numbers, strings, lists, tuples, sets or dicts")
 
 
-def _from_safe(obj):
+_NODE_BUDGET = 2_000_000  # values a learner's result may unpack into in the checker
+
+
+def _from_safe(obj, _budget=None):
+    """Rebuild a result; a result that unpacks into more than ``_NODE_BUDGET`` values (shared
+    sub-lists repeated millions of times) is refused instead of exhausting the checker."""
+    if _budget is None:
+        _budget = [_NODE_BUDGET]
+    _budget[0] -= 1
+    if _budget[0] < 0:
+        raise TypeError("the result is too large: it unpacks into more than "
+                        f"{_NODE_BUDGET:,} values")
+    return _from_safe_node(obj, _budget)
+
+
+def _from_safe_node(obj, _budget):
     import numpy as np
 
     if isinstance(obj, dict):
         if "__llmz_dict__" in obj:
-            return {_from_safe(k): _from_safe(v) for k, v in obj["__llmz_dict__"]}
+            return {_from_safe(k, _budget): _from_safe(v, _budget) for k, v in obj["__llmz_dict__"]}
         if "__llmz_set__" in obj:
-            return set(_from_safe(v) for v in obj["__llmz_set__"])
+            return set(_from_safe(v, _budget) for v in obj["__llmz_set__"])
         if "__llmz_tensor__" in obj:
             t = obj["__llmz_tensor__"]
             t._llmz_requires_grad = bool(obj.get("grad"))
@@ -227,11 +242,11 @@ def _from_safe(obj):
             return obj["__llmz_ndarray__"].numpy()
         if "__llmz_npscalar__" in obj:
             return np.array(obj["__llmz_npscalar__"], dtype=obj["dtype"])[()]
-        return {_from_safe(k): _from_safe(v) for k, v in obj.items()}
+        return {_from_safe(k, _budget): _from_safe(v, _budget) for k, v in obj.items()}
     if isinstance(obj, tuple):
-        return tuple(_from_safe(v) for v in obj)
+        return tuple(_from_safe(v, _budget) for v in obj)
     if isinstance(obj, list):
-        return [_from_safe(v) for v in obj]
+        return [_from_safe(v, _budget) for v in obj]
     return obj
 
 
@@ -310,6 +325,10 @@ def expand_forbid(forbid: list[str], names: list[str] = ()) -> list[str]:
             out.append("torch._C._nn." + f.rsplit(".", 1)[1])
     for n in names:
         out += IMPLIED.get(n, [])
+    for f in list(out):  # the same C kernels through the dispatcher and the _VF module
+        last = f.rsplit(".", 1)[-1]
+        if f.startswith("torch.") and not f.startswith("torch.ops.") and last[:1].islower():
+            out += [f"torch.ops.aten.{last}", f"torch._VF.{last}"]
     seen, uniq = set(), []
     for f in out:
         if f not in seen:
@@ -505,6 +524,11 @@ def _serve(send, fd: int, user_ns: dict, forbid: list[str], local: bool):
         kind, payload = _recv(fd, time.monotonic() + _CALL_TIMEOUT)
         if kind == "call":
             send(*_call_learner(pickle.loads(payload), user_ns, forbidden))
+        elif kind == "canary":  # the guard must report this call: proof it still listens
+            canary = sys.modules.get("llmz.guard")
+            if canary is not None:
+                canary.canary()
+            send("ok", b"")
         elif kind == "done":
             return json.loads(payload)
         else:
@@ -781,10 +805,22 @@ def run_check(body: str, names: list[str], forbid: list[str], chan: Channel,
     import torch
 
     returns = returns or {}
+    canary_seen: list = []
 
     forbidden = set(expand_forbid(forbid, names)) if chan.hits is not None else set()
 
     def request(name, args, kwargs, extra):
+        if chan.hits is not None and not canary_seen:
+            chan.drain(during_call=False)
+            chan.send("canary", b"")
+            chan.recv()
+            if "llmz.guard.canary" not in chan.drain(during_call=True):
+                chan.tamper.append("the forbidden-call guard did not answer: it was switched "
+                                   "off or redirected in this notebook")
+                raise _StudentRaised("the grading guard was switched off in this notebook "
+                                     "(its reporting channel was closed or redirected), so no "
+                                     "check can be trusted")
+            canary_seen.append(True)
         chan.drain(during_call=False)
         chan.send("call", pickle.dumps({"name": name, "args": args, "kwargs": kwargs,
                                         "allow_mutation": allow_mutation, **extra}))

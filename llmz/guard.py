@@ -37,6 +37,11 @@ _BLOCKED = ("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrer
             "gc.get_referents", "sys.addaudithook")
 
 
+def canary() -> None:
+    """Forbidden in every graded kernel: the checker calls it before each cell's first check,
+    and a guard that does not report it has been tampered with."""
+
+
 def install(forbid: list[str], hits_fd: int) -> None:
     """A profiler that reports every call of a forbidden function (by code object, C function or
     C method) as a line on ``hits_fd``, and an audit hook that keeps it installed. Tables live in
@@ -45,6 +50,7 @@ def install(forbid: list[str], hits_fd: int) -> None:
     import threading
     import types
 
+    forbid = list(forbid) + ["llmz.guard.canary"]
     cobjs, methods, places = _targets(forbid, with_places=True)
     # forbidden C functions that live in a module namespace are replaced there by a Python
     # wrapper of their own: called from C (map, functools.partial) a C function raises no
@@ -56,12 +62,21 @@ def install(forbid: list[str], hits_fd: int) -> None:
             continue
         owner_name, attr = name.rsplit(".", 1)
         owner = _resolve(owner_name)
-        if not isinstance(owner, types.ModuleType) or getattr(owner, attr, None) is not obj:
+        is_op = type(owner).__name__ == "_OpNamespace"
+        if not (isinstance(owner, types.ModuleType) or is_op) or \
+                getattr(owner, attr, None) is not obj:
             continue
         ns = {"_orig": obj, "__name__": f"<forbidden {name}>"}
         exec(compile(f"def {attr}(*args, **kwargs):\n    return _orig(*args, **kwargs)\n",
                      f"<forbidden {name}>", "exec"), ns)
         wrapper = ns[attr]
+        if is_op:  # torch.ops.aten.x.default and the other overloads: wrappers too
+            for ov in obj.overloads():
+                ons = {"_orig": getattr(obj, ov), "__name__": f"<forbidden {name}.{ov}>"}
+                exec(compile("def op(*args, **kwargs):\n    return _orig(*args, **kwargs)\n",
+                             f"<forbidden {name}.{ov}>", "exec"), ons)
+                setattr(wrapper, ov, ons["op"])
+                places[ons["__name__"]] = {1: name}
         wrapper.__doc__, wrapper.__qualname__ = getattr(obj, "__doc__", None), attr
         wrapper.__module__ = getattr(obj, "__module__", None) or owner_name
         try:
@@ -120,19 +135,25 @@ def install(forbid: list[str], hits_fd: int) -> None:
     boot_files = frozenset(f for m in list(sys.modules.values())
                            if (f := getattr(m, "__file__", None)) and f != main_file)
 
+    allowed: list = []  # code objects that may install this same profiler (new threads)
+    guarded: list = [profiler]  # the guard's own functions: their attributes are off limits
+
     def hook(event, args, _blocked=_BLOCKED, _reported=_REPORTED, _w=os.write, _fd=hits_fd,
              _frame=sys._getframe, _boot=bootstrap, _prof=profiler, _th=threading,
-             _files=boot_files):
+             _files=boot_files, _allowed=allowed, _guarded=guarded):
         if event == "object.__getattr__" or event == "object.__setattr__":
-            if args[0] is _prof:
-                raise RuntimeError("the grading guard cannot be read or changed")
+            for g in _guarded:
+                if args[0] is g:
+                    raise RuntimeError("the grading guard cannot be read or changed")
             return
         if event == "builtins.id":
             return
         if event in _blocked:
-            if event == "sys.setprofile" and _frame(1).f_code is _boot \
-                    and _th._profile_hook is _prof:
-                return  # a new thread installs the same profiler
+            if event == "sys.setprofile":
+                code = _frame(1).f_code
+                if (code is _boot and _th._profile_hook is _prof) or \
+                        (_allowed and code is _allowed[0]):
+                    return  # a new thread installs the same profiler
             try:
                 _w(_fd, f"!blocked {event}\n".encode())
             except OSError:
@@ -149,6 +170,23 @@ def install(forbid: list[str], hits_fd: int) -> None:
                 _w(_fd, f"!{event}\n".encode())
             except OSError:
                 pass
+
+    import _thread
+
+    raw_start = _thread.start_new_thread
+
+    def start_new_thread(function, args, kwargs=None, _start=raw_start, _prof=profiler):
+        def run(*a, **k):
+            sys.setprofile(_prof)  # allowed: the hook knows this code
+            return function(*a, **k)
+        return _start(run, args, kwargs or {})
+
+    thread_code = start_new_thread.__code__.co_consts
+    run_code = next(c for c in thread_code if getattr(c, "co_name", "") == "run")
+    _thread.start_new_thread = start_new_thread
+    threading._start_new_thread = start_new_thread
+    allowed.append(run_code)
+    guarded.append(start_new_thread)
 
     sys.setprofile(profiler)
     threading.setprofile(profiler)

@@ -150,16 +150,14 @@ def _build(tmp: Path):
         "                if needle in open(os.path.join(root, f), errors='ignore').read(2_000_000):\n"
         "                    found.append(os.path.join(root, f))\n"
         "            except Exception: pass\n"
-        "print('DISK', 'found', found)\n"
-        "try:\n    gc.get_objects(); print('GC', 'open')\nexcept RuntimeError as e:\n    print('GC', 'blocked')\n"
+        "try:\n    gc.get_objects(); gcs = 'open'\nexcept RuntimeError as e:\n    gcs = 'blocked'\n"
+        "opened = 0\n"
         "for addr in [('127.0.0.1', 22), ('127.0.0.1', 8888), ('10.0.0.1', 80)]:\n"
         "    s = socket.socket()\n    s.settimeout(0.5)\n"
-        "    try:\n        s.connect(addr); print('NET', 'open', addr)\n"
-        "    except OSError:\n        print('NET', 'blocked', addr)\n"
-        "print('ROOT', sorted(os.listdir('/')))\n"
-        "print('PIDS', sorted(p for p in os.listdir('/proc') if p.isdigit()))\n"
-        "print('UID', 'is', os.getuid())\n"
-        f"print('SOLUTIONS', 'seen', os.path.exists({str(SOLUTIONS)!r}), os.path.exists({str(ROOT / 'tests')!r}))\n"
+        "    try:\n        s.connect(addr); opened += 1\n"
+        "    except OSError:\n        pass\n"
+        "pids = len([p for p in os.listdir('/proc') if p.isdigit()])\n"
+        f"sol = (os.path.exists({str(SOLUTIONS)!r}), os.path.exists({str(ROOT / 'tests')!r}))\n"
         "def spy(*a, **k):\n"
         "    f = sys._getframe(1)\n"
         "    seen = []\n"
@@ -167,8 +165,11 @@ def _build(tmp: Path):
         "        if f.f_locals is not globals():  # the notebook's own names hold the needle\n"
         "            seen += [repr(v)[:200] for v in f.f_locals.values()]\n"
         "        f = f.f_back\n"
-        "    print('FRAMES', 'hold', needle in ' '.join(seen))\n"
-        "    return None\n")), score=total)
+        "    if needle in ' '.join(seen):\n"
+        "        raise RuntimeError('the kernel holds a hidden test')\n"
+        "# the feedback keeps one line of a cell's error: the findings travel in it\n"
+        "raise RuntimeError(f'SNOOP disk={len(found)} gc={gcs} net={opened} pids={pids} '\n"
+        "                   f'uid={os.getuid()} sol={sol[0]},{sol[1]}')\n")), score=total)
     snoop_nb = nbformat.reads(entries[f"snoop/{A}.ipynb"].decode(), as_version=4)
     c = _cell(snoop_nb, "bigram_lm")  # the spy runs while the checker calls bigram_lm
     c.source = re.sub(r"(def bigram_lm\(.*?\).*?:\n)", r"\1    spy()\n", c.source, count=1,
@@ -347,6 +348,10 @@ def test_messages_name_the_mistake(graded_class):
     # look flags it for review as well
     assert "rnn_tanh_cell" in f["review"], f["review"]
     assert "not-a-notebook" == rows["script_only"]["status"] and rows["script_only"]["message"]
+    for honest in ("perfect", "stub", "copy_cat", "deleted_tests", "renamed"):
+        assert not rows[honest]["review"], f"{honest} flagged for review: {rows[honest]['review']}"
+    for cheat in ("forged_magic", "input_transformer", "fake_checker", "snoop", "daemon"):
+        assert rows[cheat]["review"], f"{cheat} not flagged for review"
 
 
 def test_students_cannot_touch_each_other_or_the_machine(graded_class):
@@ -379,11 +384,18 @@ def test_feedback_holds_no_hidden_test_and_no_script(graded_class):
 def test_the_snoop_found_nothing(graded_class):
     g = graded_class
     fb = html.unescape((g["out"] / "feedback" / "snoop" / f"{A}.html").read_text())
-    assert "DISK found []" in fb, "a file with a hidden test was readable from the kernel"
-    assert "GC blocked" in fb
-    assert "NET open" not in fb and fb.count("NET blocked") == 3
-    assert "SOLUTIONS seen False False" in fb
-    assert "UID is 1000" in fb
-    pids = re.search(r"PIDS \[(.*?)\]", fb).group(1)
-    assert len(pids.split(",")) <= 4, f"the kernel sees other processes: {pids}"
-    assert "FRAMES hold True" not in fb and "FRAMES hold False" in fb
+    m = re.search(r"SNOOP disk=(\d+) gc=(\w+) net=(\d+) pids=(\d+) uid=(\d+) sol=(\w+),(\w+)", fb)
+    assert m, "the snoop's findings are missing from its feedback"
+    disk, gcs, net, pids, uid, sol, tests = m.groups()
+    assert disk == "0", "a file with a hidden test was readable from the kernel"
+    assert gcs == "blocked" and net == "0" and uid == "1000"
+    assert int(pids) <= 4, f"the kernel sees {pids} processes"
+    assert sol == tests == "False", "the course's solutions or tests are visible in the sandbox"
+    # the frame spy runs inside bigram_lm while the checker calls it: full marks means the
+    # kernel's frames held no hidden test
+    assert float(g["rows"]["snoop"]["score"]) == g["facts"]["total"]
+
+
+def test_feedback_drops_what_learner_cells_print(graded_class):
+    fb = html.unescape((graded_class["out"] / "feedback" / "perfect" / f"{A}.html").read_text())
+    assert "grader: " in fb and "points" in fb
