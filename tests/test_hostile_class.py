@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -259,6 +260,11 @@ def _build(tmp: Path):
     entries[f"copy_cat/{A}-Copy1.ipynb"] = nbformat.writes(stub()).encode()
     entries[f"copy_cat/{A}.ipynb"] = nbformat.writes(sol()).encode()
     expect["copy_cat"] = ("graded", total)
+    nb = sol(); c = _cell(nb, "bigram_lm")  # nbgrader's marker text in a learner's own line
+    c.source = "# ### BEGIN HIDDEN TESTS (my note)\n" + c.source
+    add("marker_text", nb, score=total)
+    entries["twice/01_rnn.ipynb"] = nbformat.writes(stub()).encode()
+    expect["twice"] = ("duplicate", 0.0)
     entries["script_only/answers.py"] = b"print('hello')\n"
     expect["script_only"] = ("not-a-notebook", 0.0)
     return entries, expect, {"total": total, "hidden": hidden, "points": points}
@@ -272,6 +278,9 @@ def graded_class(tmp_path_factory):
     with zipfile.ZipFile(zpath, "w") as zf:
         for name, data in entries.items():
             zf.writestr(name, data)
+        with warnings.catch_warnings():  # a second, different entry of the same name
+            warnings.simplefilter("ignore")
+            zf.writestr("twice/01_rnn.ipynb", entries["twice/01_rnn.ipynb"] + b" ")
         info = zipfile.ZipInfo("linked/evil")  # a symlink entry, then an entry under it
         info.external_attr = (0o120777 << 16)
         zf.writestr(info, "/etc")
@@ -316,7 +325,7 @@ def test_the_batch_completes_with_one_row_per_entry(graded_class):
     "perfect", "stub", "broken", "renamed", "deleted_tests", "import_error", "infinite_loop",
     "kernel_exit", "edited_tests", "patches_libraries", "forged_magic", "input_transformer",
     "patched_checker", "fake_checker", "forbidden_shortcuts", "daemon", "vandal", "fork_bomb",
-    "memory_bomb", "disk_bomb", "copy_cat", "script_only", "snoop"])
+    "memory_bomb", "disk_bomb", "copy_cat", "script_only", "snoop", "marker_text", "twice"])
 def test_every_row(graded_class, student):
     rows, expect = graded_class["rows"], graded_class["expect"]
     by_name = {r["name"]: r for r in rows.values()}
@@ -350,7 +359,8 @@ def test_messages_name_the_mistake(graded_class):
     assert "not-a-notebook" == rows["script_only"]["status"] and rows["script_only"]["message"]
     for honest in ("perfect", "stub", "copy_cat", "deleted_tests", "renamed"):
         assert not rows[honest]["review"], f"{honest} flagged for review: {rows[honest]['review']}"
-    for cheat in ("forged_magic", "input_transformer", "fake_checker", "snoop", "daemon"):
+    for cheat in ("forged_magic", "input_transformer", "fake_checker", "snoop", "daemon",
+                  "patched_checker", "patches_libraries", "vandal"):
         assert rows[cheat]["review"], f"{cheat} not flagged for review"
 
 
