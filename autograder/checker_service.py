@@ -23,13 +23,10 @@ import time
 from pathlib import Path
 
 
-def test_cells(source: Path) -> dict:
+def test_cells(nb) -> dict:
     """grade_id -> (names, forbid, options, body) of every ``%%graded`` test cell."""
-    import nbformat
-
     from llmz.grading import _parse_line
 
-    nb = nbformat.read(source, as_version=4)
     cells = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -42,13 +39,10 @@ def test_cells(source: Path) -> dict:
     return cells
 
 
-def return_annotations(source: Path) -> dict[str, str]:
+def return_annotations(nb) -> dict[str, str]:
     """Task function -> its return annotation, from the solution cells of the source."""
     import ast
 
-    import nbformat
-
-    nb = nbformat.read(source, as_version=4)
     out = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -89,8 +83,10 @@ def serve(sock_path: str, source: Path, records: Path, nonce: str, timeout: floa
     from llmz.grading import _recv
 
     torch.set_num_threads(1)
-    cells = test_cells(source)
-    returns = return_annotations(source)
+    import nbformat
+
+    nb = nbformat.read(source, as_version=4)
+    cells, returns = test_cells(nb), return_annotations(nb)
     hits, notes = None, []
     while True:
         conn, _ = srv.accept()

@@ -220,7 +220,7 @@ def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str]
                       "LLMZ_KERNEL_THREADS", str(min(2, os.cpu_count() or 1)))}
     settings = {
         "isolated": isolated, "bwrap": shutil.which("bwrap") or "", "uid": uid, "job": job,
-        "python": sys.executable, "python_home": os.path.realpath(sys.base_prefix),
+        "python": sys.executable,
         "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
                       os.path.realpath(sys.base_prefix)],
         "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
@@ -244,25 +244,6 @@ def isolation_or_exit(allow_unisolated: bool) -> dict:
                          "(`apt-get install bubblewrap`). Pass --allow-unisolated to grade "
                          "anyway (practice only: the CSV marks every row).")
     return iso
-
-
-def _check_submission(path: Path):
-    """Read a submission defensively; returns (notebook, None) or (None, reason)."""
-    try:
-        if path.stat().st_size > 20 * 2**20:
-            return None, "the notebook is larger than 20 MB"
-        raw = path.read_bytes()
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
-    except UnicodeDecodeError:
-        return None, "the file is not UTF-8 text, so not a notebook"
-    except Exception as exc:  # nbformat raises several kinds
-        kind = "not valid JSON" if isinstance(exc, json.JSONDecodeError) else "not a valid notebook"
-        return None, f"the file is {kind} ({str(exc).splitlines()[0][:200]})"
-    # the grader decides the kernel, not the submission
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    return nb, None
 
 
 def _restore_deleted(nb, release) -> list[str]:
@@ -341,15 +322,17 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
     res.tasks = {t: [0.0, 0.0] for t in tasks}
     for gid, p in points.items():
         res.tasks.setdefault(owner[gid], [0.0, 0.0])[1] += p
-    nb, problem = _check_submission(submission)
+    from .submissions import read_notebook
+
+    nb, problem = read_notebook(submission)
     if problem:
         res.status, res.message = "invalid", problem
         return res
     release = reference_source(nbformat.read(EXERCISES / assignment / f"{assignment}.ipynb",
                                              as_version=4))
     restored = _restore_deleted(nb, release)
-    res.review = static_review.review(_learner_cells(nb, tasks, release),
-                                      _forbid_union(source_nb))
+    forbid = _forbid_union(source_nb)
+    res.review = static_review.review(_learner_cells(nb, tasks, release), forbid)
     iso = isolation_or_exit(allow_unisolated)
     res.isolation = iso["summary"] if iso["full"] else "UNISOLATED (practice only)"
 
@@ -383,7 +366,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
         try:
-            env = _sandbox(tmp, uid, job, sock, _forbid_union(source_nb), iso["full"], [ipc],
+            env = _sandbox(tmp, uid, job, sock, forbid, iso["full"], [ipc],
                            build)
             target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)

@@ -213,9 +213,7 @@ def main() -> None:
             (cg / "cgroup.procs").write_text(pid)
         except OSError:
             pass
-    staged = _stage(s["read_only"] + s["read_write"] + [s["python_home"]])
-    if s["python_home"] in staged:
-        s["read_only"] = s["read_only"] + [s["python_home"]]
+    staged = _stage(s["read_only"] + s["read_write"])
     cmd = bwrap_argv(s, private, staged)
     _limits(s)
     os.setgroups([])
