@@ -294,6 +294,28 @@ IMPLIED = {
     "multi_head_attention": ["llmz.gpt.CausalSelfAttention", "llmz.gpt.Block"],
     "causal_lm_loss": ["llmz.gpt.GPT.forward"],
     "greedy_decode": ["llmz.rnn.Seq2Seq.greedy_decode"],
+    # 07_peft: the chapter's modules do each task's maths
+    "lora_forward": ["llmz.adapters.LoRALinear", "llmz.adapters.lora_delta",
+                     "llmz.adapters.inject_lora"],
+    "lora_merge": ["llmz.adapters.LoRALinear", "llmz.adapters.lora_delta",
+                   "llmz.adapters.merge_lora"],
+    "lora_targets": ["llmz.adapters.inject_lora", "llmz.adapters.LoRALinear",
+                     "llmz.adapters.count_parameters"],
+    "soft_prompt_inputs": ["llmz.adapters.SoftPrompt"],
+    "dora_forward": ["llmz.adapters.DoRALinear", "llmz.adapters.LoRALinear",
+                     "llmz.adapters.lora_delta"],
+    "adapter_init": ["llmz.adapters.BottleneckAdapter", "llmz.adapters.add_adapters"],
+    "adapter_forward": ["llmz.adapters.BottleneckAdapter", "llmz.adapters.add_adapters"],
+    # 08_quantization
+    "absmax_quantize": ["llmz.quantize.absmax_quantize", "llmz.quantize.blockwise_quantize",
+                        "llmz.quantize.rtn_quantize_model", "llmz.quantize.fake_quantize"],
+    "zero_point_quantize": ["llmz.quantize.zero_point_quantize", "llmz.quantize.fake_quantize"],
+    "nf4_code": ["llmz.quantize.nf4_code"],
+    "nf4_quantize": ["llmz.quantize.nf4_quantize", "llmz.quantize.nf4_code",
+                     "llmz.quantize.blockwise_quantize"],
+    "nf4_dequantize": ["llmz.quantize.nf4_dequantize", "llmz.quantize.nf4_code"],
+    "int8_matmul": ["llmz.quantize.int8_matmul", "llmz.quantize.absmax_quantize"],
+    "gptq_quantize": ["llmz.quantize.gptq_quantize", "llmz.quantize.rtn_quantize_model"],
 }
 
 
