@@ -31,6 +31,12 @@ def main(html_dir: str) -> int:
                 problems.append(f"{page}: no Colab launch link to {colab}")
             if not (ROOT / f"{page}.ipynb").exists():
                 problems.append(f"{page}: the Colab link points to a file that does not exist")
+        name = page.rsplit("/", 1)[-1]
+        body = text.split('<article class="bd-article">', 1)[-1].split("</article>", 1)[0]
+        if page.startswith("chapters/") and f'href="../exercises/{name}/{name}.html' not in body:
+            problems.append(f"{page}: no working link to its exercise")
+        if page.startswith("exercises/") and f'href="../../chapters/{name}.html' not in body:
+            problems.append(f"{page}: no working link back to its chapter")
         if page.startswith("chapters/"):
             if "output_error" in text or re.search(r"Traceback \(most recent call last\)", text):
                 problems.append(f"{page}: an executed cell shows an error")

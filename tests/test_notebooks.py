@@ -105,3 +105,13 @@ def test_each_task_has_a_stable_interface_and_graded_tests(name):
                 f"{gid}: must start with %%graded {task}")
         assert any("### BEGIN HIDDEN TESTS" in cells[g].source for g in tests), \
             f"{task}: no hidden tests"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_and_exercise_link_to_each_other(name):
+    chapter = nbformat.read(ROOT / "chapters" / f"{name}.ipynb", as_version=4)
+    text = "".join(c.source for c in chapter.cells if c.cell_type == "markdown")
+    assert f"../exercises/{name}/{name}.ipynb" in text, f"chapter {name} does not link its exercise"
+    source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
+    text = "".join(c.source for c in source.cells if c.cell_type == "markdown")
+    assert f"../../chapters/{name}.ipynb" in text, f"exercise {name} does not link its chapter"
