@@ -56,6 +56,7 @@ SHARED = frozenset({
     "initial_alphabet=pre_tokenizers.ByteLevel.alphabet())",
     "seen = torch.where(seen < 0, seen * penalty, seen / penalty)",
     "for i, s in enumerate(seqs):",
+    "if attention_mask is not None:",
 })
 
 PUBLIC_README = """\
