@@ -315,7 +315,8 @@ IMPLIED = {
                      "llmz.quantize.blockwise_quantize"],
     "nf4_dequantize": ["llmz.quantize.nf4_dequantize", "llmz.quantize.nf4_code"],
     "int8_matmul": ["llmz.quantize.int8_matmul", "llmz.quantize.absmax_quantize"],
-    "gptq_quantize": ["llmz.quantize.gptq_quantize", "llmz.quantize.rtn_quantize_model"],
+    "gptq_quantize": ["llmz.quantize.gptq_quantize", "llmz.quantize.rtn_quantize_model",
+                      "llmz.quantize._minmax_grid", "llmz.quantize.gptq_quantize_model"],
 }
 
 

@@ -1,0 +1,9 @@
+def absmax_quantize(x: torch.Tensor, bits: int = 8,
+                    dim: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mistake: converts x / scale to int8 directly, which truncates toward zero."""
+    x = x.float()  # computed in float32, as specified
+    qmax = 2 ** (bits - 1) - 1
+    peak = x.abs().amax() if dim is None else x.abs().amax(dim=dim, keepdim=True)
+    scale = peak / qmax
+    scale = torch.where(scale == 0, torch.ones_like(scale), scale)
+    return (x / scale).to(torch.int8), scale

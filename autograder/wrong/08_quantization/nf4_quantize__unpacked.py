@@ -1,0 +1,12 @@
+def nf4_quantize(w: torch.Tensor, blocksize: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mistake: returns one code per byte, without packing two codes per byte."""
+    flat = w.reshape(-1).float()
+    n = flat.numel()
+    nb = (n + blocksize - 1) // blocksize
+    padded = torch.cat([flat, torch.zeros(nb * blocksize - n)])
+    absmax = padded.reshape(nb, blocksize).abs().amax(dim=1)
+    scale = absmax.repeat_interleave(blocksize)[:n]
+    x = flat / torch.where(scale == 0, torch.ones_like(scale), scale)
+    mids = (NF4_TABLE[:-1] + NF4_TABLE[1:]) / 2
+    codes = torch.bucketize(x, mids).to(torch.uint8)
+    return codes.unsqueeze(1), absmax
