@@ -34,9 +34,11 @@ $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.tom
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $@
 
-## Build the rendered book (executes every chapter and exercise notebook) into _build/html.
+## Build the rendered book into _build/html: the chapters execute two at a time into the
+## jupyter cache (autograder/execute.py), then jupyter-book renders them and the exercises.
 book: venv
 	$(BIN)/python -m autograder release --check
+	$(BIN)/python -m autograder execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m tests.check_book _build/html
 

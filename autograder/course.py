@@ -6,6 +6,7 @@
                              correct alternatives full
     publish OUT              the learner face (book, exercises, llmz) without solutions
     bench                    time every chapter notebook and every graded cell on this machine
+    execute [-j N]           run the chapters N at a time into the book's jupyter cache
     setup-cells              write the canonical first cell into every notebook
 
 Grading never touches the repository or the submissions: each student is graded by real
@@ -35,41 +36,29 @@ SOLUTIONS, EXERCISES, WRONG = ROOT / "solutions", ROOT / "exercises", ROOT / "au
 CONFIG = ROOT / "autograder" / "nbgrader_config.py"
 
 
-# jsonschema imports rfc3987_syntax when installed, which builds a grammar for 1.5 s; no
-# notebook schema uses its IRI formats, so the grader's own processes skip it
-FAST_START = "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-
-
 def assignments() -> list[str]:
     return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").exists())
 
 
 def _nbgrader(args: list[str], cwd: Path, env: dict | None = None, timeout: int = 1800):
-    """Run one nbgrader command in a course directory; returns (returncode, log)."""
+    """Run one nbgrader command in a course directory; returns (returncode, log). The process
+    is forked from the grader's warm forkserver (``autograder/warm.py``), in its own session
+    and with its memory capped."""
+    from . import warm
+
     env = dict(env or os.environ)
     # nbgrader runs `alembic` from PATH: make the interpreter's own bin/ come first
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    proc = subprocess.Popen([sys.executable, "-c", FAST_START + "from nbgrader.apps.nbgraderapp "
-                             "import main; sys.argv[0] = 'nbgrader'; main()", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True, preexec_fn=_cap_memory)
+    fd, log_path = tempfile.mkstemp(prefix="llmz-nbgrader-", suffix=".log")
+    os.close(fd)
     try:
-        log, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:  # a kernel that ignores interrupts: end the whole group
-        os.killpg(proc.pid, signal.SIGKILL)
-        log, _ = proc.communicate()
-        return -9, (log or "") + f"\nnbgrader {args[0]} timed out after {timeout} s"
-    return proc.returncode, log
-
-
-def _cap_memory(gib: float = 6.0) -> None:
-    """The grader's own helpers (nbgrader, the checker service) hold what a learner's kernel
-    sends them: cap each, so a flood of output or a huge result ends that student's run, never
-    the machine's other students."""
-    import resource
-
-    limit = int(gib * 2**30)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        code = warm.run("nbgrader", args, cwd, env, Path(log_path), timeout=timeout)
+        log = Path(log_path).read_text(errors="replace")
+    finally:
+        os.unlink(log_path)
+    if code is None:  # a kernel that ignores interrupts: its whole group was ended
+        return -9, log + f"\nnbgrader {args[0]} timed out after {timeout} s"
+    return code, log
 
 
 def _new_course(tmp: Path, assignment: str) -> Path:
@@ -309,7 +298,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
     """Grade one submission in a private course directory; never writes to ``submission``.
     Scores come from the checker service's records only."""
 
-    from . import static_review
+    from . import static_review, warm
     from .sandbox_kernel import make_cgroups, remove_cgroups
 
     res = Result(student, assignment)
@@ -356,13 +345,11 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
             os.chown(ipc, uid, uid)
         sock = ipc / "c.sock"
         nonce = os.urandom(16).hex()
-        service = subprocess.Popen(
-            [sys.executable, "-c", FAST_START + "sys.path.insert(0, sys.argv.pop(1)); "
-             "from autograder.checker_service import main; sys.exit(main())", str(ROOT),
-             "--socket", str(sock), "--source", str(source_path), "--records", str(records),
-             "--nonce", nonce, "--timeout", str((timeout or 60) + 30)],
-            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_cap_memory,
-            env={**os.environ, "OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"})
+        service = warm.start("checker", ["--socket", str(sock), "--source", str(source_path),
+                                         "--records", str(records), "--nonce", nonce,
+                                         "--timeout", str((timeout or 60) + 30)],
+                             tmp, {**os.environ, "OMP_NUM_THREADS": "1",
+                                   "OMP_WAIT_POLICY": "PASSIVE"})
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
         try:
@@ -377,8 +364,7 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
                                    "--KernelManager.transport=ipc",
                                    f"--KernelManager.ip={ipc / 'k'}", *extra], course, env)
         finally:
-            service.kill()
-            service.wait()
+            warm.stop(service)
             if made:
                 remove_cgroups(job)
             if capped:
@@ -601,84 +587,110 @@ def _batches(impls: dict[str, list[Path]]) -> list[dict[str, Path]]:
             for k in range(max((len(v) for v in impls.values()), default=0))]
 
 
+def _validation_runs(a: str, template: Path, tmp: Path) -> list[tuple]:
+    """(assignment, label, notebook, replaced tasks, kind, template) of every run for ``a``."""
+    _, wrong = _wrong_impls(a)
+    _, right = _wrong_impls(a, RIGHT)
+    runs = [(a, "solution", SOLUTIONS / a / f"{a}.ipynb", {}, None, template),
+            (a, "released stub", EXERCISES / a / f"{a}.ipynb", {}, None, template)]
+    for kind, impls in (("wrong", wrong), ("right", right)):
+        for k, batch in enumerate(_batches(impls)):
+            path = _with_replacements(a, batch, tmp / f"{a}-{kind}{k}.ipynb")
+            runs.append((a, f"{kind} batch {k + 1}", path, batch, kind, template))
+    return runs
+
+
+def _validation_report(a: str, runs: list[tuple], results: list) -> list[str]:
+    """Print one assignment's scores and per-task table; returns its failures."""
+    failures = []
+    tasks, wrong = _wrong_impls(a)
+    _, right = _wrong_impls(a, RIGHT)
+    table = {t: {"solution": "-", "stub": "-", "wrong": [0, len(wrong.get(t, []))],
+                 "right": [0, len(right.get(t, []))]} for t in tasks}
+    print(f"\n== {a}")
+    for (_, label, path, batch, kind, _), (res, took) in zip(runs, results):
+        if kind is None:
+            want_full = label == "solution"
+            ok = res.status == "graded" and (res.score == res.max_score if want_full
+                                             else res.score == 0)
+            print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
+                  f"{'ok' if ok else 'FAIL: must be ' + ('full marks' if want_full else 'zero')}"
+                  f"  ({took:.0f}s)")
+            for t in tasks:
+                got, full = res.tasks.get(t, [0, 0])
+                table[t]["solution" if want_full else "stub"] = f"{got:g}/{full:g}"
+            if not ok:
+                failures.append(f"{a}: {label} scored {res.score:g}/{res.max_score:g}"
+                                f" ({res.message[:300]})")
+            continue
+        print(f"  {label} ({took:.0f}s):")
+        for task, wpath in batch.items():
+            got, full = res.tasks.get(task, [0, 0])
+            ok = got < full if kind == "wrong" else (got == full and res.status == "graded")
+            why = [c[2].splitlines()[0] for gid, c in res.cells.items()
+                   if c[0] < c[1] and c[2] and gid.startswith(f"test_{task}")]
+            verdict = ("ok, loses points" if kind == "wrong" else "ok, full marks") \
+                if ok else ("FAIL: not caught" if kind == "wrong" else "FAIL: lost points")
+            print(f"    {task}/{wpath.stem:<36} {got:g}/{full:g}  {verdict}"
+                  f"  {why[0][:90] if why else ''}")
+            table[task][kind][0] += ok
+            if not ok:
+                failures.append(f"{a}: {kind} implementation {wpath.name} "
+                                + ("scores full marks" if kind == "wrong" else
+                                   f"loses points ({why[0][:200] if why else res.message[:200]})")
+                                + f" on {task}")
+    print(f"\n  {'task':<30} {'solution':>9} {'stub':>6} {'wrong caught':>13} "
+          f"{'alternatives full':>18}")
+    for t in tasks:
+        row = table[t]
+        print(f"  {t:<30} {row['solution']:>9} {row['stub']:>6} "
+              f"{row['wrong'][0]:>6}/{row['wrong'][1]:<6} {row['right'][0]:>9}/{row['right'][1]:<8}")
+        if row["wrong"][1] < 3:
+            failures.append(f"{a}: task {t} has {row['wrong'][1]} wrong implementations "
+                            "(at least 3 required)")
+        if row["right"][1] < 1:
+            failures.append(f"{a}: task {t} has no correct alternative in "
+                            f"autograder/right/{a}/ (at least 1 required)")
+    return failures
+
+
 def validate(only: str | None = None, jobs: int = 2) -> int:
     """Per assignment, through the real grade path (sandbox, checker service, records): the
     solution scores full marks, the released stub zero, every wrong implementation loses points
     on its task, every correct alternative keeps full marks on its task. Prints every score and a
-    per-task table."""
-    failures = []
+    per-task table.
+
+    The runs of every assignment share one pool of ``jobs`` workers (each run is still its own
+    student: private course copy, sandbox and checker), later chapters (the slower ones) first,
+    so no core idles at an assignment's tail."""
+    from concurrent.futures import ThreadPoolExecutor
+
     allow = not isolation_or_exit(True)["full"]
-    for a in assignments():
-        if only and a != only:
-            continue
-        tasks, wrong = _wrong_impls(a)
-        _, right = _wrong_impls(a, RIGHT)
-        table = {t: {"solution": "-", "stub": "-", "wrong": [0, len(wrong.get(t, []))],
-                     "right": [0, len(right.get(t, []))]} for t in tasks}
-        print(f"\n== {a}")
-        with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp:
-            tmp = Path(tmp)
-            template = prepare(a, tmp / "template")
-            runs = [("solution", SOLUTIONS / a / f"{a}.ipynb", {}, None),
-                    ("released stub", EXERCISES / a / f"{a}.ipynb", {}, None)]
-            for kind, impls in (("wrong", wrong), ("right", right)):
-                for k, batch in enumerate(_batches(impls)):
-                    path = _with_replacements(a, batch, tmp / f"{kind}{k}.ipynb")
-                    runs.append((f"{kind} batch {k + 1}", path, batch, kind))
-            def run(item):
-                t0 = time.time()
-                res = grade_one(a, "validator", item[1], template=template,
-                                allow_unisolated=allow)
-                return res, time.time() - t0
+    names = [a for a in assignments() if not only or a == only]
+    t0 = time.time()
+    with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        tmp = Path(tmp)
+        templates = dict(zip(names, pool.map(lambda a: prepare(a, tmp / a / "template"), names)))
+        plan = {a: _validation_runs(a, templates[a], tmp) for a in names}
+        order = [r for a in reversed(names) for r in plan[a]]
+        done = [0]
 
-            from concurrent.futures import ThreadPoolExecutor
+        def run(item):
+            a, label, path, _, _, template = item
+            start = time.time()
+            res = grade_one(a, "validator", path, template=template, allow_unisolated=allow)
+            done[0] += 1
+            print(f"  [{done[0]}/{len(order)}] {a} {label}: {res.score:g}/{res.max_score:g} "
+                  f"({time.time() - start:.0f}s)", file=sys.stderr, flush=True)
+            return res, time.time() - start
 
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                results = list(pool.map(run, runs))
-            for (label, path, batch, kind), (res, took) in zip(runs, results):
-                if kind is None:
-                    want_full = label == "solution"
-                    ok = res.status == "graded" and (res.score == res.max_score if want_full
-                                                     else res.score == 0)
-                    print(f"  {label:<16} {res.score:g}/{res.max_score:g}  "
-                          f"{'ok' if ok else 'FAIL: must be ' + ('full marks' if want_full else 'zero')}"
-                          f"  ({took:.0f}s)")
-                    for t in tasks:
-                        got, full = res.tasks.get(t, [0, 0])
-                        table[t]["solution" if want_full else "stub"] = f"{got:g}/{full:g}"
-                    if not ok:
-                        failures.append(f"{a}: {label} scored {res.score:g}/{res.max_score:g}"
-                                        f" ({res.message[:300]})")
-                    continue
-                print(f"  {label} ({took:.0f}s):")
-                for task, wpath in batch.items():
-                    got, full = res.tasks.get(task, [0, 0])
-                    ok = got < full if kind == "wrong" else (got == full and res.status == "graded")
-                    why = [c[2].splitlines()[0] for gid, c in res.cells.items()
-                           if c[0] < c[1] and c[2] and gid.startswith(f"test_{task}")]
-                    verdict = ("ok, loses points" if kind == "wrong" else "ok, full marks") \
-                        if ok else ("FAIL: not caught" if kind == "wrong" else "FAIL: lost points")
-                    print(f"    {task}/{wpath.stem:<36} {got:g}/{full:g}  {verdict}"
-                          f"  {why[0][:90] if why else ''}")
-                    table[task][kind][0] += ok
-                    if not ok:
-                        failures.append(f"{a}: {kind} implementation {wpath.name} "
-                                        + ("scores full marks" if kind == "wrong" else
-                                           f"loses points ({why[0][:200] if why else res.message[:200]})")
-                                        + f" on {task}")
-        print(f"\n  {'task':<30} {'solution':>9} {'stub':>6} {'wrong caught':>13} "
-              f"{'alternatives full':>18}")
-        for t in tasks:
-            row = table[t]
-            print(f"  {t:<30} {row['solution']:>9} {row['stub']:>6} "
-                  f"{row['wrong'][0]:>6}/{row['wrong'][1]:<6} {row['right'][0]:>9}/{row['right'][1]:<8}")
-            if row["wrong"][1] < 3:
-                failures.append(f"{a}: task {t} has {row['wrong'][1]} wrong implementations "
-                                "(at least 3 required)")
-            if row["right"][1] < 1:
-                failures.append(f"{a}: task {t} has no correct alternative in "
-                                f"autograder/right/{a}/ (at least 1 required)")
-    print()
+        results = dict(zip(map(id, order), pool.map(run, order)))
+    failures = []
+    for a in names:
+        failures += _validation_report(a, plan[a], [results[id(r)] for r in plan[a]])
+    print(f"\nvalidate: {sum(len(v) for v in plan.values())} grading runs in "
+          f"{time.time() - t0:.0f} s with {jobs} job(s)\n")
     if failures:
         print("VALIDATION FAILED:\n  " + "\n  ".join(failures))
         return 1
@@ -758,6 +770,10 @@ def main(argv=None) -> int:
     v.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
                    help="grading runs at once (default: 2)")
     sub.add_parser("bench", help="time chapters and graded cells")
+    x = sub.add_parser("execute", help="run the chapter notebooks in parallel into the book's "
+                       "jupyter cache (make book does this before building)")
+    x.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="notebooks at once (default: 2)")
     pb = sub.add_parser("publish", help="write the learner face (no solutions, no hidden tests)")
     pb.add_argument("out", type=Path)
     sub.add_parser("setup-cells", help="write the canonical setup cell into every notebook")
@@ -772,6 +788,10 @@ def main(argv=None) -> int:
         return validate(args.assignment, args.jobs)
     if args.cmd == "bench":
         return bench()
+    if args.cmd == "execute":
+        from .execute import execute
+
+        return execute(args.jobs)
     if args.cmd == "publish":
         from .publish import main_publish
 

@@ -1,0 +1,67 @@
+"""The book's parallel chapter execution (autograder/execute.py) and the grader's warm helpers
+(autograder/warm.py): a cache that cannot go stale, and forks that start clean."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from autograder import warm
+from autograder.execute import DEPENDS, ROOT, chapters, fingerprint
+
+
+def test_the_book_executes_every_chapter_and_no_exercise():
+    got = [p.relative_to(ROOT).as_posix() for p in chapters()]
+    want = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
+    assert sorted(got) == want and not any(g.startswith("exercises/") for g in got)
+
+
+def test_cache_fingerprint_changes_with_llmz_requirements_and_profile(tmp_path, monkeypatch):
+    for name in DEPENDS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy(src, tmp_path / name)
+    base = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == base, "the fingerprint is deterministic"
+    (tmp_path / "llmz" / "__pycache__").mkdir(exist_ok=True)
+    (tmp_path / "llmz" / "__pycache__" / "x.pyc").write_bytes(b"bytecode")
+    assert fingerprint(tmp_path) == base, "bytecode caches do not count"
+    helper = tmp_path / "llmz" / "gpt.py"
+    helper.write_text(helper.read_text() + "\n# a changed helper\n")
+    changed = fingerprint(tmp_path)
+    assert changed != base, "a change in llmz invalidates every cached chapter"
+    asset = next(p for p in (tmp_path / "llmz" / "assets").rglob("*") if p.is_file())
+    asset.write_bytes(asset.read_bytes() + b" ")
+    assert fingerprint(tmp_path) != changed, "so does a change in a shipped asset"
+    (tmp_path / "constraints.txt").write_text("torch==0.0\n")
+    pinned = fingerprint(tmp_path)
+    monkeypatch.setenv("LLMZ_PROFILE", "full")
+    assert fingerprint(tmp_path) != pinned, "the small and full profiles never share outputs"
+
+
+def test_warm_helpers_report_their_exit_code_and_output(tmp_path):
+    log = tmp_path / "log"
+    code = warm.run("checker", [], tmp_path, {"PATH": os.environ["PATH"]}, log, timeout=120)
+    assert code == 2 and "usage: python -m autograder.checker_service" in log.read_text()
+    code = warm.run("nbgrader", ["--version"], tmp_path, {"PATH": os.environ["PATH"]}, log,
+                    timeout=120)
+    assert code == 0 and "nbgrader version" in log.read_text(), log.read_text()
+
+
+def test_a_helper_past_its_time_is_ended(tmp_path):
+    """A checker waits for its kernel forever; the grader ends it (and its group) at the end."""
+    source = ROOT / "solutions" / "01_rnn" / "01_rnn.ipynb"
+    args = ["--socket", str(tmp_path / "s"), "--source", str(source), "--records", str(tmp_path),
+            "--nonce", "x"]
+    t0 = time.time()
+    assert warm.run("checker", args, tmp_path, dict(os.environ), None, timeout=3) is None
+    assert time.time() - t0 < 60
+    p = warm.start("checker", args + ["--socket", str(tmp_path / "t")], tmp_path,
+                   dict(os.environ))
+    time.sleep(1)
+    assert p.is_alive()
+    warm.stop(p)
+    assert not p.is_alive() and p.exitcode == -9
