@@ -88,6 +88,7 @@ def execute(jobs: int | None = None, timeout: int | None = None) -> int:
     if CACHE.exists() and (not stamp.exists() or stamp.read_text() != fp):
         print("execute: llmz, the requirements or the profile changed: emptying the cache")
         shutil.rmtree(CACHE)
+    CACHE.mkdir(parents=True, exist_ok=True)
     cache = get_cache(str(CACHE))
     stamp.write_text(fp)
     todo = []
