@@ -38,15 +38,18 @@ $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.tom
 ## jupyter cache (autograder/execute.py), then jupyter-book renders them and the exercises.
 book: venv
 	$(BIN)/python -m autograder release --check
-	$(BIN)/python -m autograder execute
+	@t=$$(date +%s); $(BIN)/python -m autograder execute && \
+	  echo "make book: executing the chapters took $$(( $$(date +%s) - t )) s"
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m tests.check_book _build/html
 
 ## Every check: unit tests, release drift, and the nbgrader proof that the tests test.
 test: venv sandbox
 	$(BIN)/python -m autograder release --check
-	$(BIN)/python -m pytest -q tests
-	$(BIN)/python -m autograder validate
+	@t=$$(date +%s); $(BIN)/python -m pytest -q tests && \
+	  echo "make test: pytest took $$(( $$(date +%s) - t )) s"
+	@t=$$(date +%s); $(BIN)/python -m autograder validate && \
+	  echo "make test: validate took $$(( $$(date +%s) - t )) s"
 
 ## Regenerate exercises/ from solutions/ (the only way exercises/ changes).
 release: venv
