@@ -2,6 +2,7 @@
 
     release [--check]        regenerate exercises/ from solutions/ (or fail if they drifted)
     grade SUBMISSIONS -a A   grade a folder or LMS zip: grades CSV + per-student feedback HTML
+                             (one Dask job per student; a stopped batch resumes)
     validate [-a A]          prove the tests test: solution full, stub zero, wrong ones lose,
                              correct alternatives full
     publish OUT              the learner face (book, exercises, llmz) without solutions
@@ -484,12 +485,18 @@ def _autograde_failure(log: str) -> str:
 
 
 def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = None,
-          jobs: int = 1, source: Path | None = None, allow_unisolated: bool = False) -> int:
+          jobs: int = 1, source: Path | None = None, allow_unisolated: bool = False,
+          regrade: bool = False, engine: str = "dask", scheduler: str | None = None) -> int:
     """Grade a class: grades.csv and feedback/<student>/<assignment>.html under ``out``.
-    ``jobs`` students are graded at once (each in its own private course and sandbox)."""
+    ``jobs`` students are graded at once (each in its own private course and sandbox). A batch
+    that was stopped resumes where it stopped when run again with the same ``out`` (see
+    ``autograder/progress.py``); ``regrade`` grades everyone again. ``engine`` "dask" runs each
+    student as a job on a Dask cluster (a local one of ``jobs`` workers, or ``scheduler``; see
+    ``autograder/engine.py``); "threads" grades in this process's threads."""
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from . import report
+    from . import progress, report
     from .submissions import collect
 
     if assignment not in assignments():
@@ -498,34 +505,83 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
     iso = isolation_or_exit(allow_unisolated)
     print(f"isolation: {iso['summary']}" + ("" if iso["full"] else
                                              " -- UNISOLATED, practice only"))
+    if iso["full"]:
+        from .sandbox_kernel import sweep_stale
+
+        stale = sweep_stale()
+        if stale:
+            print(f"removed what {len(stale)} student run(s) of a killed grading command left "
+                  "behind (cgroups, mounts)")
     out.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
+    ledger = progress.Ledger(out, progress.grading_key(_source_nb(assignment, source), assignment,
+                                                       timeout, iso["full"]), regrade)
+    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="llmz-collect-") as tmp:
         subs = collect(submissions, assignment, Path(tmp), known_assignments=assignments())
-        print(f"grading {len(subs)} submission(s) of {assignment}")
-        template = prepare(assignment, Path(tmp) / "template", source)
+        hashes = {s.student: progress.file_hash(s.path) if s.status == "ok" and s.path else
+                  f"{s.status}:{s.message}" for s in subs}
+        kept = {s.student: ledger.kept(s.student, hashes[s.student]) for s in subs}
+        kept = {k: v for k, v in kept.items() if v is not None}
+        print(f"grading {len(subs)} submission(s) of {assignment}" +
+              (f" ({len(kept)} already graded in {out}, kept; --regrade grades them again)"
+               if kept else ""))
+        bar = progress.Progress(len(subs), jobs)
+        lock = threading.Lock()
 
-        def one(sub):
-            t0 = time.time()
+        def finish(sub, res, crashed=False, took=None):
+            """Record (unless the grader itself crashed) and print one finished student."""
+            res.display = sub.display
+            if sub.student not in kept:
+                seconds[sub.student] = took
+                if not crashed:  # the grader's own failure is retried on the next run
+                    ledger.record(sub.student, hashes[sub.student], res, took)
+            with lock:
+                line = bar.add(res, kept=sub.student in kept)
+                when = "kept" if sub.student in kept else f"{took:5.1f}s"
+                print(f"  {sub.student[:24]:<24} {res.score:5.1f}/{res.max_score:<5.1f} "
+                      f"{res.status:<8} {when:>6}  {res.message[:70]}\n    {line}", flush=True)
+            return res
+
+        def ready(sub):
+            """The Result of a student needing no grading run (kept, or not gradable)."""
+            if sub.student in kept:
+                res, seconds[sub.student] = kept[sub.student]
+                return res
             if sub.status != "ok" or sub.path is None:
-                res = Result(sub.student, assignment, status=sub.status, message=sub.message)
-            else:
+                return Result(sub.student, assignment, status=sub.status, message=sub.message)
+            return None
+
+        done = {}
+        for sub in subs:
+            res = ready(sub)
+            if res is not None:
+                done[sub.student] = finish(sub, res, took=0.0)
+        todo = [s for s in subs if s.student not in done]
+        if todo and engine == "dask":
+            done.update(_grade_on_dask(todo, assignment, timeout, jobs, source,
+                                       allow_unisolated, scheduler, out, finish))
+        elif todo:
+            template = prepare(assignment, Path(tmp) / "template", source)
+
+            def one(sub):
+                t0 = time.time()
                 try:
                     res = grade_one(assignment, sub.student, sub.path, out, template=template,
                                     timeout=timeout, source=source,
                                     allow_unisolated=allow_unisolated)
-                    if sub.message:
-                        res.message = (sub.message + "; " + res.message).strip("; ")
+                    crashed = False
                 except Exception as exc:  # one bad submission never stops the batch
+                    crashed = True
                     res = Result(sub.student, assignment, status="error",
                                  message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
-            res.display = sub.display
-            print(f"  {sub.student[:24]:<24} {res.score:5.1f}/{res.max_score:<5.1f} "
-                  f"{res.status:<8} {time.time() - t0:5.1f}s  {res.message[:90]}", flush=True)
-            return res
+                if sub.message:
+                    res.message = (sub.message + "; " + res.message).strip("; ")
+                return finish(sub, res, crashed, time.time() - t0)
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            rows = list(pool.map(one, subs))
+            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                done.update(zip([s.student for s in todo], pool.map(one, todo)))
+        rows = [done[s.student] for s in subs]
     source_nb = nbformat.read(_source_nb(assignment, source), as_version=4)
     tasks, owner = _graded_cells(source_nb)
     full = sum(float(c.metadata["nbgrader"]["points"]) for c in source_nb.cells
@@ -543,10 +599,59 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
     report.write_csv(table, out / "grades.csv", columns,
                      numeric_columns=["score", "max_score", *[f"task:{t}" for t in tasks]])
     took = time.time() - t_start
+    print(progress.summary(rows, seconds, tasks, full))
     print(f"wrote {out / 'grades.csv'} ({len(rows)} rows) and "
           f"{len([r for r in rows if r.feedback])} feedback file(s) in {took:.0f} s; "
           f"{len([r for r in rows if r.review])} row(s) flagged for review")
     return 0
+
+
+def _grade_on_dask(todo, assignment, timeout, jobs, source, allow_unisolated, scheduler, out,
+                   finish) -> dict:
+    """Grade ``todo`` as one Dask job per student; ``finish`` records each as it completes."""
+    from distributed import as_completed
+
+    from .engine import Cluster, grade_job
+
+    done = {}
+    with Cluster(jobs, scheduler) as client:
+        print(f"engine: dask, {len(client.scheduler_info().get('workers', {}))} worker(s)"
+              + (f" at {scheduler}" if scheduler else " (local cluster)"), flush=True)
+        futures = {}
+        for sub in todo:
+            job = {"assignment": assignment, "student": sub.student,
+                   "notebook": sub.path.read_bytes(), "timeout": timeout,
+                   "source": str(source) if source else None,
+                   "allow_unisolated": allow_unisolated}
+            fut = client.submit(grade_job, job, pure=False, retries=0,
+                                key=f"grade-{sub.student}-{os.urandom(4).hex()}")
+            futures[fut] = (sub, time.time())
+        for fut in as_completed(futures):
+            sub, t0 = futures[fut]
+            crashed = False
+            try:
+                payload = fut.result()
+                data = payload["result"]
+                res = Result(**data)
+                crashed = payload["crashed"]
+                if payload["feedback"] is not None:
+                    dest = out / "feedback" / sub.student / f"{assignment}.html"
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(payload["feedback"])
+                    res.feedback = dest
+            except Exception as exc:  # KilledWorker: its worker died twice; or the engine broke
+                from distributed import KilledWorker
+
+                twice = isinstance(exc, KilledWorker)
+                crashed = not twice
+                res = Result(sub.student, assignment, status="error", message=(
+                    "grading failed: the worker grading this submission died twice (the "
+                    "machine ran out of memory, or a worker was stopped)" if twice else
+                    f"grading failed: {type(exc).__name__}: {exc}")[:500])
+            if sub.message:
+                res.message = (sub.message + "; " + res.message).strip("; ")
+            done[sub.student] = finish(sub, res, crashed, time.time() - t0)
+    return done
 
 
 # ---------------------------------------------------------------------------------- validate
@@ -666,6 +771,10 @@ def validate(only: str | None = None, jobs: int = 2) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     allow = not isolation_or_exit(True)["full"]
+    if not allow:
+        from .sandbox_kernel import sweep_stale
+
+        sweep_stale()
     names = [a for a in assignments() if not only or a == only]
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="llmz-validate-") as tmp, \
@@ -759,12 +868,20 @@ def main(argv=None) -> int:
     g.add_argument("-a", "--assignment", required=True)
     g.add_argument("-o", "--out", type=Path, default=Path("grading-output"))
     g.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
-    g.add_argument("-j", "--jobs", type=int, default=1,
-                   help="students graded at once (about one per 1-2 CPU cores)")
+    g.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="students graded at once on this machine (about one per CPU core; "
+                   "default: 2)")
     g.add_argument("--source", type=Path, help="private folder of exercise sources "
                    "(NN_topic/NN_topic.ipynb with hidden tests); default: solutions/")
     g.add_argument("--allow-unisolated", action="store_true",
                    help="grade without the sandbox (practice only: rows say UNISOLATED)")
+    g.add_argument("--engine", choices=["dask", "threads"], default="dask",
+                   help="dask (default): one job per student on a Dask cluster; threads: in "
+                   "this process")
+    g.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:8786) whose "
+                   "workers share this course; default: a local cluster of --jobs workers")
+    g.add_argument("--regrade", action="store_true",
+                   help="grade every student again, even those already graded in --out")
     v = sub.add_parser("validate", help="prove the tests test (solution/stub/wrong)")
     v.add_argument("-a", "--assignment")
     v.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
@@ -783,7 +900,7 @@ def main(argv=None) -> int:
     if args.cmd == "grade":
         return grade(args.submissions.resolve(), args.assignment, args.out.resolve(),
                      args.timeout, args.jobs, args.source.resolve() if args.source else None,
-                     args.allow_unisolated)
+                     args.allow_unisolated, args.regrade, args.engine, args.scheduler)
     if args.cmd == "validate":
         return validate(args.assignment, args.jobs)
     if args.cmd == "bench":

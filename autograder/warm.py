@@ -56,7 +56,29 @@ def _child(kind: str, argv: list[str], cwd: str, env: dict, log: str | None,
     # a helper is a program of its own, not a worker: libraries that behave differently in a
     # multiprocessing child (transformers' seeded data collators refuse to seed) see a main process
     multiprocessing.current_process().name = "MainProcess"
+    # a stopped batch leaves no checker or nbgrader behind: it dies if the forkserver dies...
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
     os.setsid()  # its own process group: a time-out ends it and every process it started
+    # ... and so does the end of the process that asked for it (the grade command or one of its
+    # workers), however it ended: a checker whose grader is gone would wait for ever, and it
+    # keeps the forkserver alive
+    asker = multiprocessing.parent_process()
+    if asker is not None:
+        import threading
+
+        def orphaned():
+            from multiprocessing.connection import wait
+
+            wait([asker.sentinel])
+            os.killpg(os.getpid(), signal.SIGKILL)
+
+        threading.Thread(target=orphaned, daemon=True).start()
     limit = int(memory_gib * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     null = os.open(os.devnull, os.O_RDONLY)

@@ -65,3 +65,30 @@ def test_a_helper_past_its_time_is_ended(tmp_path):
     assert p.is_alive()
     warm.stop(p)
     assert not p.is_alive() and p.exitcode == -9
+
+
+def test_a_helper_ends_when_the_grader_that_asked_for_it_is_killed(tmp_path):
+    """kill -9 of the grading command (or of one Dask worker) leaves no checker waiting."""
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    source = ROOT / "solutions" / "01_rnn" / "01_rnn.ipynb"
+    script = ("import sys, time; sys.path.insert(0, sys.argv[1]); from autograder import warm; "
+              "p = warm.start('checker', ['--socket', sys.argv[2], '--source', sys.argv[3], "
+              "'--records', sys.argv[4], '--nonce', 'x'], sys.argv[4], {}); "
+              "print(p.pid, flush=True); time.sleep(600)")
+    asker = subprocess.Popen([sys.executable, "-c", script, str(ROOT), str(tmp_path / "s"),
+                              str(source), str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    pid = int(asker.stdout.readline())
+    helper = psutil.Process(pid)
+    assert helper.is_running()
+    asker.send_signal(signal.SIGKILL)
+    asker.wait()
+    try:
+        helper.wait(timeout=20)
+    except psutil.TimeoutExpired:
+        helper.kill()
+        raise AssertionError("the checker outlived the grader that started it")
