@@ -8,6 +8,7 @@
     publish OUT              the learner face (book, exercises, llmz) without solutions
     bench                    time every chapter notebook and every graded cell on this machine
     execute [-j N]           run the chapters N at a time into the book's jupyter cache
+    bench-grading [-n 50]    grading speed: serial, --jobs 2, Dask local cluster
     setup-cells              write the canonical first cell into every notebook
 
 Grading never touches the repository or the submissions: each student is graded by real
@@ -887,6 +888,10 @@ def main(argv=None) -> int:
     v.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
                    help="grading runs at once (default: 2)")
     sub.add_parser("bench", help="time chapters and graded cells")
+    bg = sub.add_parser("bench-grading", help="grading speed: serial, --jobs 2 and a Dask "
+                        "cluster of 2 workers on the same class")
+    bg.add_argument("-n", type=int, default=50, help="students (default 50)")
+    bg.add_argument("-a", "--assignment", default="01_rnn")
     x = sub.add_parser("execute", help="run the chapter notebooks in parallel into the book's "
                        "jupyter cache (make book does this before building)")
     x.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
@@ -905,6 +910,10 @@ def main(argv=None) -> int:
         return validate(args.assignment, args.jobs)
     if args.cmd == "bench":
         return bench()
+    if args.cmd == "bench-grading":
+        from .bench_grading import main as bench_grading
+
+        return bench_grading(args.n, args.assignment)
     if args.cmd == "execute":
         from .execute import execute
 

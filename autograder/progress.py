@@ -4,8 +4,9 @@
 atomically the moment that student is done. Run the same command again with the same output
 folder and every student whose record matches is kept, not regraded: the record must name the
 same submission (a hash of the notebook that was graded) and the same grading key (a hash of
-the assignment's source notebook with its hidden tests, the time-out and the isolation). A
-changed submission or a changed test regrades that student; ``--regrade`` regrades everyone.
+the assignment's source notebook with its hidden tests, of the grader's code, of the time-out
+and the isolation). A changed submission regrades that student, a changed test or checker
+regrades everyone; so does ``--regrade``.
 A crash of the grader itself (not of the student's code) is never recorded, so it is retried.
 """
 from __future__ import annotations
@@ -32,7 +33,12 @@ def file_hash(path: Path | None) -> str:
 
 
 def grading_key(source_nb: Path, assignment: str, timeout, isolated: bool) -> str:
+    """What a grade depends on besides the submission: the source notebook (hidden tests), the
+    grader's own code (autograder/ and llmz/, which holds the checker), the settings."""
+    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(Path(source_nb).read_bytes())
+    for f in sorted([*(root / "autograder").glob("*.py"), *(root / "llmz").glob("*.py")]):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
     h.update(json.dumps([VERSION, assignment, timeout, isolated]).encode())
     return h.hexdigest()
 
