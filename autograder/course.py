@@ -23,7 +23,6 @@ import ast
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -474,6 +473,12 @@ def _feedback(course, assignment, student, done, graded_nb, res, out, env) -> No
         res.feedback = dest
 
 
+def crash_result(student: str, assignment: str, exc: BaseException) -> "Result":
+    """The row of a student whose grading failed in the grader itself (never recorded)."""
+    return Result(student, assignment, status="error",
+                  message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
+
+
 def _autograde_failure(log: str) -> str:
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
         return ("the notebook's kernel died while it ran (the code exits the interpreter, "
@@ -527,13 +532,15 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
         print(f"grading {len(subs)} submission(s) of {assignment}" +
               (f" ({len(kept)} already graded in {out}, kept; --regrade grades them again)"
                if kept else ""))
-        bar = progress.Progress(len(subs), jobs)
+        bar = progress.Progress(len(subs))
         lock = threading.Lock()
 
         def finish(sub, res, crashed=False, took=None):
             """Record (unless the grader itself crashed) and print one finished student."""
             res.display = sub.display
             if sub.student not in kept:
+                if sub.status == "ok" and sub.message:  # notes on which file was picked
+                    res.message = (sub.message + "; " + res.message).strip("; ")
                 seconds[sub.student] = took
                 if not crashed:  # the grader's own failure is retried on the next run
                     ledger.record(sub.student, hashes[sub.student], res, took)
@@ -573,11 +580,7 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
                                     allow_unisolated=allow_unisolated)
                     crashed = False
                 except Exception as exc:  # one bad submission never stops the batch
-                    crashed = True
-                    res = Result(sub.student, assignment, status="error",
-                                 message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
-                if sub.message:
-                    res.message = (sub.message + "; " + res.message).strip("; ")
+                    res, crashed = crash_result(sub.student, assignment, exc), True
                 return finish(sub, res, crashed, time.time() - t0)
 
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -629,12 +632,9 @@ def _grade_on_dask(todo, assignment, timeout, jobs, source, allow_unisolated, sc
             futures[fut] = (sub, time.time())
         for fut in as_completed(futures):
             sub, t0 = futures[fut]
-            crashed = False
             try:
                 payload = fut.result()
-                data = payload["result"]
-                res = Result(**data)
-                crashed = payload["crashed"]
+                res, crashed = Result(**payload["result"]), payload["crashed"]
                 if payload["feedback"] is not None:
                     dest = out / "feedback" / sub.student / f"{assignment}.html"
                     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -643,14 +643,11 @@ def _grade_on_dask(todo, assignment, timeout, jobs, source, allow_unisolated, sc
             except Exception as exc:  # KilledWorker: its worker died twice; or the engine broke
                 from distributed import KilledWorker
 
-                twice = isinstance(exc, KilledWorker)
-                crashed = not twice
-                res = Result(sub.student, assignment, status="error", message=(
-                    "grading failed: the worker grading this submission died twice (the "
-                    "machine ran out of memory, or a worker was stopped)" if twice else
-                    f"grading failed: {type(exc).__name__}: {exc}")[:500])
-            if sub.message:
-                res.message = (sub.message + "; " + res.message).strip("; ")
+                crashed = not isinstance(exc, KilledWorker)
+                res = crash_result(sub.student, assignment, exc) if crashed else Result(
+                    sub.student, assignment, status="error", message="grading failed: the "
+                    "worker grading this submission died twice (the machine ran out of memory, "
+                    "or a worker was stopped)")
             done[sub.student] = finish(sub, res, crashed, time.time() - t0)
     return done
 

@@ -24,7 +24,6 @@ Result, never an exception, so it is never retried.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import threading
@@ -69,7 +68,7 @@ def _template(assignment: str, source: str | None) -> Path:
 def grade_job(job: dict) -> dict:
     """One student, on whichever worker runs it: returns the Result as a dict and the feedback
     page's bytes. The grader's own crash is raised (``crashed``), never recorded."""
-    from .course import Result, grade_one
+    from .course import crash_result, grade_one
 
     base = Path(tempfile.mkdtemp(prefix="llmz-job-", dir=_scratch()))
     try:
@@ -84,13 +83,11 @@ def grade_job(job: dict) -> dict:
                             allow_unisolated=job["allow_unisolated"])
             crashed = False
         except Exception as exc:
-            res = Result(job["student"], job["assignment"], status="error",
-                         message=f"grading failed: {type(exc).__name__}: {exc}"[:500])
-            crashed = True
+            res, crashed = crash_result(job["student"], job["assignment"], exc), True
         page = res.feedback.read_bytes() if res.feedback and res.feedback.exists() else None
         data = asdict(res)
         data["feedback"] = None
-        return {"result": data, "feedback": page, "crashed": crashed, "worker": os.uname()[1]}
+        return {"result": data, "feedback": page, "crashed": crashed}
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -69,7 +69,6 @@ class Ledger:
     def record(self, student: str, submission_hash: str, res, seconds: float) -> None:
         data = asdict(res)
         data["feedback"] = str(res.feedback) if res.feedback else None
-        data.pop("display", None)
         with atomic_open(self._path(student)) as fh:
             json.dump({"key": self.key, "submission": submission_hash, "seconds": seconds,
                        "result": data}, fh)
@@ -78,9 +77,9 @@ class Ledger:
 class Progress:
     """One line per finished student: how many are done and failed, and the time left."""
 
-    def __init__(self, total: int, jobs: int):
-        self.total, self.jobs, self.done, self.failed = total, jobs, 0, 0
-        self.kept, self.t0, self.graded_seconds = 0, time.time(), 0.0
+    def __init__(self, total: int):
+        self.total, self.done, self.failed, self.kept = total, 0, 0, 0
+        self.t0 = time.time()
 
     def bar(self, width: int = 20) -> str:
         filled = int(width * self.done / max(1, self.total))
