@@ -18,6 +18,8 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 - ``llmz.evaluate`` - chapter 6: perplexity, classification metrics, BLEU, ROUGE-L, LLM-as-a-judge
 - ``llmz.adapters`` - chapter 7: LoRA, DoRA, bottleneck adapters, soft prompts, memory accounting
 - ``llmz.quantize`` - chapter 8: number formats, memory, absmax/zero-point, NF4, LLM.int8(), GPTQ
+- ``llmz.rag``     - chapter 9: knowledge bases, chunking, embeddings, vector search, BM25, fusion,
+  retrieval metrics, grounded prompts
 - ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401

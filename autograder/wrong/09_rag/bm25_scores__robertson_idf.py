@@ -1,0 +1,23 @@
+def bm25_scores(query: list[str], corpus: list[list[str]], k1: float = 1.5,
+                b: float = 0.75) -> list[float]:
+    """Mistake: the classic idf ln((N - df + 0.5) / (df + 0.5)), negative for terms in more than
+    half of the documents."""
+    if not corpus:
+        return []
+    n = len(corpus)
+    avgdl = sum(len(d) for d in corpus) / n
+    df = {}
+    for doc in corpus:
+        for t in set(doc):
+            df[t] = df.get(t, 0) + 1
+    out = []
+    for doc in corpus:
+        total = 0.0
+        for t in query:
+            tf = doc.count(t)
+            if tf == 0:
+                continue
+            idf = math.log((n - df[t] + 0.5) / (df[t] + 0.5))
+            total += idf * tf / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+        out.append(total)
+    return out

@@ -1,0 +1,8 @@
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[tuple[int, float]]:
+    """Mistake: removes repeats before ranking, so the documents after a repeat move up a
+    rank."""
+    fused = {}
+    for ranking in rankings:
+        for position, doc in enumerate(dict.fromkeys(ranking), start=1):
+            fused[doc] = fused.get(doc, 0.0) + 1.0 / (k + position)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
