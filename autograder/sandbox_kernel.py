@@ -80,31 +80,36 @@ def make_cgroups(job: str, memory_bytes: int, pids: int) -> list[Path]:
     return made
 
 
-def remove_cgroups(job: str) -> None:
-    """Kill whatever is left in the student's cgroups, then remove them."""
+def remove_cgroups(job: str, wait: float = 15.0) -> None:
+    """Kill whatever is left in the student's cgroups, then remove them. On a loaded machine a
+    killed process can take seconds to leave its cgroup, and rmdir fails until it has: keep
+    killing and retrying until ``wait`` seconds have passed."""
     import signal
     import time
 
     for path in cgroup_paths(job):
-        if not path.exists():
-            continue
-        for _ in range(50):
+        deadline = time.monotonic() + wait
+        while path.exists():
             try:
                 pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
             except OSError:
                 pids = []
-            if not pids:
-                break
             for pid in pids:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
+            if not pids:
+                try:
+                    path.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                break
             time.sleep(0.05)
-        try:
-            path.rmdir()
-        except OSError:
-            pass
 
 
 def sweep_stale() -> list[str]:
