@@ -413,9 +413,8 @@ class BM25Index:
         self.n = len(texts)
 
     def scores(self, query: str):
-        toks = tokenize(query) or ["\0"]
         vocab = self.bm25.vocab_dict
-        toks = [t for t in toks if t in vocab]
+        toks = [t for t in tokenize(query) if t in vocab]   # bm25s rejects unknown tokens
         if not toks:
             import numpy as np
             return np.zeros(self.n, dtype="float32")
