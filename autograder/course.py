@@ -194,8 +194,54 @@ def _forbid_union(source_nb) -> list[str]:
     return out
 
 
+def forbid_plan(forbid: list[str], source_nb=None) -> dict:
+    """:func:`llmz.grading.forbid_plan` of ``forbid``, computed in a fresh fork of the grader's
+    warm helper (so the grader's own process imports none of the libraries), and the import
+    statements of ``source_nb``'s locked cells, which the graded kernel runs before its guard
+    (an import under the guard's profiler costs two to three times as long)."""
+    from . import warm
+
+    fd, log = tempfile.mkstemp(prefix="llmz-plan-", suffix=".json")
+    os.close(fd)
+    try:
+        code = warm.run("plan", [json.dumps(forbid)], ROOT, dict(os.environ), Path(log),
+                        timeout=600)
+        text = Path(log).read_text(errors="replace")
+    finally:
+        os.unlink(log)
+    if code != 0:
+        raise RuntimeError(f"the forbid plan failed:\n{text[-2000:]}")
+    plan = json.loads(text.strip().splitlines()[-1])
+    plan["preload"] = _locked_imports(source_nb) if source_nb is not None else []
+    return plan
+
+
+def _locked_imports(source_nb) -> list[str]:
+    """The top-level import statements of the cells a learner does not write (setup, imports,
+    helpers), in order: the grader's own text, never a submission's."""
+    out = []
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution") or meta.get("grade") or \
+                cell.source.lstrip().startswith("%"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and not node.level):
+                stmt = ast.unparse(node)
+                if stmt not in out:
+                    out.append(stmt)
+    return out
+
+
+PLAN = "forbid_plan.json"  # in a prepared course: the plan of its assignment's forbid list
+
+
 def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str],
-             isolated: bool, rw: list[Path], cwd: Path) -> dict:
+             isolated: bool, rw: list[Path], cwd: Path, plan: dict | None = None) -> dict:
     """A kernelspec for the sandboxed grading kernel, and the environment that finds it."""
     spec = tmp / "jupyter" / "kernels" / "llmz-grader"
     spec.mkdir(parents=True)
@@ -214,7 +260,10 @@ def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str]
         "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
                       os.path.realpath(sys.base_prefix)],
         "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
-        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid, "env": kernel_env,
+        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid,
+        "lazy": (plan or {}).get("lazy", {}), "resolved": (plan or {}).get("resolved", []),
+        "preload": (plan or {}).get("preload", []),
+        "env": kernel_env,
         "memory_bytes": int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
         "pids": 512, "cpu_seconds": 1800, "file_bytes": 512 * 2**20, "tmp_bytes": 512 * 2**20}
     env = dict(os.environ)
@@ -267,6 +316,8 @@ def prepare(assignment: str, where: Path, source: Path | None = None) -> Path:
     code, log = _nbgrader(["generate_assignment", assignment, "--force"], course)
     if code != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{log}")
+    source_nb = nbformat.read(_source_nb(assignment, source), as_version=4)
+    (course / PLAN).write_text(json.dumps(forbid_plan(_forbid_union(source_nb), source_nb)))
     return course
 
 
@@ -354,8 +405,8 @@ def grade_one(assignment: str, student: str, submission: Path, out: Path | None 
         made = make_cgroups(job, int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
                             512) if iso["full"] and iso["cgroups"] else []
         try:
-            env = _sandbox(tmp, uid, job, sock, forbid, iso["full"], [ipc],
-                           build)
+            env = _sandbox(tmp, uid, job, sock, forbid, iso["full"], [ipc], build,
+                           json.loads((course / PLAN).read_text()))
             target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)
             nbformat.write(nb, target)

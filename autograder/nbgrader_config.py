@@ -21,6 +21,10 @@ c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
 c.Execute.kernel_name = "llmz-grader"  # the sandboxed kernel written by autograder/course.py
+# Scores come from the checker's records, written before a cell ends, so nothing is lost when
+# the kernel is ended at once after the last cell; a graceful shutdown waited about 3 s per
+# student for a kernel whose every call is profiled by the guard to finish exiting.
+c.Execute.shutdown_kernel = "immediate"
 
 # A learner who deletes a test cell still gets it back, and graded (its own message says so).
 c.OverwriteCells.add_missing_cells = True

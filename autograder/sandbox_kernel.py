@@ -214,7 +214,8 @@ def bwrap_argv(s: dict, conn: str, staged: dict[str, str]) -> list[str]:
            "PATH": f"{os.path.dirname(s['python'])}:/usr/bin:/bin",
            "IPYTHONDIR": "/home/learner/.ipython", "MPLCONFIGDIR": "/home/learner/.mpl",
            "MPLBACKEND": "Agg", "LLMZ_GRADER_SOCKET": s["socket"],
-           "LLMZ_GRADING": json.dumps({"forbid": s["forbid"]}), **s["env"]}
+           "LLMZ_GRADING": json.dumps(_grading(s)),
+           **s["env"]}
     for k, v in env.items():
         argv += ["--setenv", k, v]
     argv += ["--chdir", s["cwd"], s["python"], "-m", "llmz.guard", "-f", conn]
@@ -235,6 +236,12 @@ def _limits(s: dict) -> None:
     cap(resource.RLIMIT_NPROC, int(s["pids"]))       # per uid: the student's own uid
 
 
+def _grading(s: dict) -> dict:
+    """What the kernel's guard reads (``llmz.guard.main``): the forbid list and its plan."""
+    return {"forbid": s["forbid"], "lazy": s.get("lazy", {}), "resolved": s.get("resolved", []),
+            "preload": s.get("preload", [])}
+
+
 def main() -> None:
     argv = sys.argv[1:]
     conn = argv[argv.index("-f") + 1]
@@ -242,7 +249,7 @@ def main() -> None:
     if not s.get("isolated"):  # --allow-unisolated on a machine without the sandbox
         os.environ.update(s["env"])
         os.environ["LLMZ_GRADER_SOCKET"] = s["socket"]
-        os.environ["LLMZ_GRADING"] = json.dumps({"forbid": s["forbid"]})
+        os.environ["LLMZ_GRADING"] = json.dumps(_grading(s))
         _limits({**s, "pids": 4096})
         os.execv(s["python"], [s["python"], "-m", "llmz.guard", "-f", conn])
     # the connection file (ipc transport, HMAC key) goes where the kernel can read it

@@ -102,13 +102,20 @@ def _child(kind: str, argv: list[str], cwd: str, env: dict, log: str | None,
         from autograder.checker_service import main
 
         sys.exit(main(argv))
+    elif kind == "plan":  # the forbid plan of a list of names (llmz.grading.forbid_plan)
+        import json
+
+        from llmz.grading import forbid_plan
+
+        print(json.dumps(forbid_plan(json.loads(argv[0]))), flush=True)
     else:
         raise SystemExit(f"unknown helper {kind!r}")
 
 
 def start(kind: str, argv: list[str], cwd: Path, env: dict, log: Path | None = None,
           memory_gib: float = 6.0, threads: int = 1):
-    """Start helper ``kind`` ("nbgrader" or "checker") from the forkserver; returns the process."""
+    """Start helper ``kind`` ("nbgrader", "checker" or "plan") from the forkserver; returns the
+    process."""
     p = context().Process(target=_child, args=(kind, list(argv), str(cwd), dict(env),
                                                str(log) if log else None, memory_gib, threads),
                           daemon=False)

@@ -406,6 +406,24 @@ def _targets(dotted: list[str], with_places: bool = False):
     return codes, cfuncs, methods
 
 
+def forbid_plan(dotted: list[str]) -> dict:
+    """What the graded kernel's guard needs to know ahead of time about ``dotted``, computed by
+    the grader in a fresh process of the same installation: ``lazy`` maps every name whose
+    targets are all Python code to its (module name, first line) places, which the guard matches
+    without importing the library (sentence-transformers, LanceDB and scikit-learn cost the
+    kernel about 10 s to import); every other name (C functions and methods, which are matched
+    by object) is listed in ``resolved`` and resolved in the kernel as before."""
+    lazy, resolved = {}, []
+    for name in dotted:
+        obj = _resolve(name)
+        cobjs, methods, places = _targets([name], with_places=True)
+        if methods or any(o is not obj or not isinstance(o, type) for o, _ in cobjs):
+            resolved.append(name)  # resolved in the kernel: it must resolve there too
+            continue
+        lazy[name] = sorted([m, line] for m, lines in places.items() for line in lines)
+    return {"lazy": lazy, "resolved": resolved}
+
+
 class _Forbidden:
     """Practising mode only: detects forbidden calls during one learner call (sys.setprofile).
     In graded mode the persistent profiler of ``llmz.guard`` does this instead."""
