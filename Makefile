@@ -26,11 +26,17 @@ sandbox:
 	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)); } || \
 	  echo "note: no bubblewrap and not root: grading runs unisolated here (practice only)"
 
+## torch comes through pip (which finds the machine's CPU build on local disk, where there is
+## one); everything else through uv, which resolves and installs the same pins in about 20 s
+## instead of pip's 200 (measured on 2 cores).
+UV := $(BIN)/uv
 $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt
-	$(BIN)/python -m pip install -q --no-deps --no-warn-conflicts -r requirements-nodeps.txt
-	$(BIN)/python -m pip install -q --no-deps --no-warn-conflicts -e .
+	$(BIN)/python -m pip install -q uv==0.9.9
+	$(BIN)/python -m pip install -q "$$(grep '^torch==' requirements.txt)" -c constraints.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q -r requirements.txt -c constraints.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --no-deps -r requirements-nodeps.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $@
 
