@@ -1,0 +1,10 @@
+import torch
+import torch.nn.functional as F
+
+
+def dpo_loss(policy_chosen, policy_rejected, ref_chosen, ref_rejected, beta=0.1):
+    """Mistake: torch.log(torch.sigmoid(z)), infinite for large margins."""
+    chosen_rewards = beta * (policy_chosen - ref_chosen.detach())
+    rejected_rewards = beta * (policy_rejected - ref_rejected.detach())
+    loss = -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()
+    return loss, chosen_rewards.detach(), rejected_rewards.detach()

@@ -1,0 +1,20 @@
+import torch
+
+
+def group_advantages(rewards, group_size, scale="group"):
+    """Mistake: divides by std without the 1e-4: a group of equal rewards gives NaN."""
+    if group_size < 1 or rewards.numel() % group_size:
+        raise ValueError("groups")
+    if scale not in ("group", "batch", "none"):
+        raise ValueError("scale")
+    r = rewards.detach().float()
+    groups = r.view(-1, group_size)
+    centred = (groups - groups.mean(dim=1, keepdim=True)).reshape(-1)
+    if scale == "none":
+        return centred
+    if scale == "group":
+        std = groups.std(dim=1, keepdim=True) if group_size > 1 else torch.zeros_like(groups)
+        std = std.expand_as(groups).reshape(-1)
+    else:
+        std = r.std() if r.numel() > 1 else torch.tensor(0.0)
+    return centred / std

@@ -1,0 +1,13 @@
+import torch
+
+
+def per_token_kl(logprobs, ref_logprobs, estimator="k1"):
+    """Mistake: uses log q - log p (reference minus policy)."""
+    d = ref_logprobs - logprobs
+    if estimator == "k1":
+        return d
+    if estimator == "k2":
+        return 0.5 * d ** 2
+    if estimator == "k3":
+        return torch.exp(-d) - 1 + d
+    raise ValueError(estimator)

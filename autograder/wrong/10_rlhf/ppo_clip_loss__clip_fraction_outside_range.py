@@ -1,0 +1,14 @@
+import torch
+
+
+def ppo_clip_loss(logprobs, old_logprobs, advantages, mask, clip_eps=0.2):
+    """Mistake: counts every ratio outside the range as clipped, whatever the advantage's sign."""
+    ratio = torch.exp(logprobs - old_logprobs.detach())
+    adv = advantages.detach()
+    plain = -adv * ratio
+    clipped = -adv * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
+    m = mask.float()
+    tok = torch.maximum(plain, clipped)
+    loss = (tok * m).sum() / m.sum()
+    frac = (((ratio - 1).abs() > clip_eps).float() * m).sum() / m.sum()
+    return loss, frac.detach()

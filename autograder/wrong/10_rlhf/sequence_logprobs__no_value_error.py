@@ -1,0 +1,9 @@
+import torch
+import torch.nn.functional as F
+
+
+def sequence_logprobs(logits, input_ids, completion_mask):
+    """Mistake: ignores a mask on position 0 instead of raising ValueError."""
+    logp = torch.log_softmax(logits[:, :-1].float(), dim=-1)
+    picked = logp.gather(-1, input_ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+    return (picked * completion_mask[:, 1:].float()).sum(-1)

@@ -1,0 +1,11 @@
+import torch
+import torch.nn.functional as F
+
+
+def sequence_logprobs(logits, input_ids, completion_mask):
+    """Mistake: softmax(...).log(), which underflows to -inf for large logits."""
+    if bool((completion_mask[:, 0] != 0).any()):
+        raise ValueError("position 0")
+    logp = torch.softmax(logits[:, :-1].float(), dim=-1).log()
+    picked = logp.gather(-1, input_ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+    return (picked * completion_mask[:, 1:].float()).sum(-1)
