@@ -208,3 +208,437 @@ def grpo_loss(logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: to
             raise ValueError("dr_grpo divides by batch * max_completion_length: give it")
         return (tok * m).sum() / (tok.shape[0] * max_completion_length)
     raise ValueError(f"loss_type must be one of {LOSS_TYPES}, got {loss_type!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# preferences with a known truth: the course's annotator
+# --------------------------------------------------------------------------------------------
+# The annotator's taste, which the reward model must discover from comparisons alone: warm words
+# please it, grim words displease it, and it dislikes repetition. Each warm word counts once, so
+# "love love love" is not three times as good as "love" to the annotator, whatever a reward
+# model trained on ordinary samples (which rarely repeat) comes to believe.
+WARM = frozenset("""love loves loved lovely loving sweet sweetest dear dearest fair fairest gentle
+joy joyful happy merry kind kindness grace gracious good goodness gold golden bright honour
+honest true truth faith smile smiles laugh heaven blessed bless beauty beautiful friend friends
+peace noble hope mercy music light rich warm welcome glad delight thanks pretty""".split())
+GRIM = frozenset("""death dead die dies blood bloody kill killed murder grave hell hate hateful
+foul vile villain curse cursed poison wretch wretched fear grief woe tears weep sorrow traitor
+dark black sick plague damned cruel evil ill shame""".split())
+_WORD = re.compile(r"[a-z']+")
+
+
+def true_reward(text: str) -> float:
+    """The annotator's hidden score of a response: distinct warm words minus distinct grim ones,
+    minus the share of repeated words (times 3); an empty response scores -1."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return -1.0
+    distinct = set(words)
+    repeated = 1.0 - len(distinct) / len(words)
+    return float(len(distinct & WARM) - len(distinct & GRIM) - 3.0 * repeated)
+
+
+@dataclass
+class Annotator:
+    """Ranks responses by :func:`true_reward` with noise: a Plackett-Luce draw with scores
+    ``true_reward / temperature`` (Gumbel noise added to each score, then sorted), so two
+    responses whose true rewards differ by ``d`` are ordered right with probability
+    ``sigmoid(d / temperature)``. Two annotators with different seeds disagree where the truth
+    is close."""
+    temperature: float = 0.5
+    seed: int = 0
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._rng = random.Random(self.seed)
+
+    def rank(self, responses: Sequence[str]) -> list[int]:
+        """Indices of ``responses``, best first."""
+        keys = []
+        for i, text in enumerate(responses):
+            u = min(max(self._rng.random(), 1e-12), 1 - 1e-12)
+            keys.append((true_reward(text) / self.temperature - math.log(-math.log(u)), i))
+        return [i for _, i in sorted(keys, reverse=True)]
+
+
+def ranking_to_pairs(ranking: Sequence[int]) -> list[tuple[int, int]]:
+    """Every ``(chosen, rejected)`` pair a ranking (best first) implies: K(K-1)/2 of them."""
+    return [(ranking[i], ranking[j]) for i in range(len(ranking))
+            for j in range(i + 1, len(ranking))]
+
+
+def preference_pairs(prompts: Sequence[str], responses: Sequence[Sequence[str]],
+                     annotator: Annotator) -> list[dict]:
+    """``{"prompt", "chosen", "rejected"}`` rows (trl's preference format) from one ranking of
+    each prompt's responses."""
+    rows = []
+    for prompt, group in zip(prompts, responses):
+        for c, r in ranking_to_pairs(annotator.rank(group)):
+            if group[c] != group[r]:
+                rows.append({"prompt": prompt, "chosen": group[c], "rejected": group[r]})
+    return rows
+
+
+def pair_agreement(a: list[dict], b: list[dict]) -> float:
+    """The fraction of the pairs of ``a`` (by prompt and the two responses) that ``b`` orders
+    the same way; pairs that ``b`` does not contain are skipped."""
+    order = {(r["prompt"], r["chosen"], r["rejected"]): 1 for r in b}
+    order.update({(r["prompt"], r["rejected"], r["chosen"]): 0 for r in b})
+    same = [order[k] for r in a if (k := (r["prompt"], r["chosen"], r["rejected"])) in order]
+    return sum(same) / max(len(same), 1)
+
+
+def truth_agreement(rows: list[dict]) -> float:
+    """The fraction of pairs whose chosen response has the higher :func:`true_reward` (ties
+    count half)."""
+    score = [1.0 if (d := true_reward(r["chosen"]) - true_reward(r["rejected"])) > 0 else
+             0.5 if d == 0 else 0.0 for r in rows]
+    return sum(score) / max(len(score), 1)
+
+
+def shakespeare_prompts(n: int, seed: int = 0, words: int = 6) -> list[str]:
+    """``n`` distinct openings of ``words`` words, cut from lines of the course corpus."""
+    from .data import load_corpus
+
+    lines = [ln.strip() for ln in load_corpus(("hamlet", "romeo_and_juliet", "macbeth",
+                                               "much_ado_about_nothing")).split("\n")]
+    lines = [ln for ln in lines if len(ln.split()) >= words + 2 and ln[0].isupper()
+             and not ln.isupper() and not ln.startswith(("Enter", "Exit", "Exeunt", "SCENE"))]
+    rng = random.Random(seed)
+    rng.shuffle(lines)
+    out, seen = [], set()
+    for ln in lines:
+        p = " ".join(ln.split()[:words])
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+        if len(out) == n:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# sampling and scoring
+# --------------------------------------------------------------------------------------------
+@torch.no_grad()
+def sample_responses(model, tok, prompts: Sequence[str], n: int = 1, max_new_tokens: int = 16,
+                     temperature: float = 1.0, seed: int = 0) -> dict:
+    """``n`` sampled continuations of each prompt (prompts left-padded into one batch, prompt
+    ``i``'s samples at rows ``i * n`` to ``i * n + n - 1``). Returns ``{"ids", "attention_mask",
+    "completion_mask", "texts", "prompt_len"}``: the full sequences, their masks (the completion
+    stops after the first end-of-text token) and the decoded completions."""
+    device = next(model.parameters()).device
+    side, tok.padding_side = tok.padding_side, "left"
+    try:
+        enc = tok(list(prompts), return_tensors="pt", padding=True)
+    finally:
+        tok.padding_side = side
+    ids = enc["input_ids"].repeat_interleave(n, 0).to(device)
+    am = enc["attention_mask"].repeat_interleave(n, 0).to(device)
+    torch.manual_seed(seed)
+    out = model.generate(input_ids=ids, attention_mask=am, max_new_tokens=max_new_tokens,
+                         do_sample=True, temperature=temperature, top_k=0, top_p=1.0,
+                         pad_token_id=tok.pad_token_id, eos_token_id=None)
+    plen = ids.shape[1]
+    comp = out[:, plen:]
+    eos = tok.eos_token_id
+    done = torch.cumsum((comp == eos).long(), 1)
+    keep = ((done == 0) | ((done == 1) & (comp == eos))).long()  # up to the first eos, included
+    completion_mask = torch.cat([torch.zeros_like(am), keep], 1)
+    attention_mask = torch.cat([am, keep], 1)
+    texts = [tok.decode(c[k.bool()], skip_special_tokens=True) for c, k in zip(comp, keep)]
+    return {"ids": out, "attention_mask": attention_mask, "completion_mask": completion_mask,
+            "texts": texts, "prompt_len": plen}
+
+
+def policy_token_logprobs(model, ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """:func:`token_logprobs` of ``model`` on left-padded ``ids`` (position ids from the mask)."""
+    pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    logits = model(input_ids=ids, attention_mask=attention_mask, position_ids=pos).logits
+    return token_logprobs(logits, ids)
+
+
+def last_token_index(attention_mask: torch.Tensor) -> torch.Tensor:
+    """The position of each row's last real token (mask 1), for left or right padding."""
+    pos = torch.arange(attention_mask.shape[1], device=attention_mask.device)
+    return (pos * attention_mask.long()).argmax(-1)
+
+
+class ScalarHead(torch.nn.Module):
+    """A transformer body and a linear head that reads one number per token: a reward model
+    (read at the last real token) or a value head (read at every token)."""
+
+    def __init__(self, body, hidden: int):
+        super().__init__()
+        self.body = body
+        self.head = torch.nn.Linear(hidden, 1)
+        torch.nn.init.normal_(self.head.weight, std=1 / math.sqrt(hidden + 1))
+        torch.nn.init.zeros_(self.head.bias)
+
+    @classmethod
+    def from_course_model(cls, seed: int = 0):
+        """The course model's transformer (no language-model head) with a fresh head."""
+        from .models import load_model
+
+        lm, _ = load_model("course")
+        torch.manual_seed(seed)
+        return cls(lm.transformer, lm.config.n_embd)
+
+    def per_token(self, ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+        h = self.body(input_ids=ids, attention_mask=attention_mask, position_ids=pos)
+        return self.head(h.last_hidden_state).squeeze(-1)
+
+    def forward(self, ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        values = self.per_token(ids, attention_mask)
+        return values.gather(1, last_token_index(attention_mask)[:, None]).squeeze(1)
+
+
+def encode(tok, texts: Sequence[str], max_length: int = 64) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded ``(ids, attention_mask)`` of ``texts``, truncated to ``max_length``."""
+    side, tok.padding_side = tok.padding_side, "right"
+    try:
+        enc = tok(list(texts), return_tensors="pt", padding=True, truncation=True,
+                  max_length=max_length)
+    finally:
+        tok.padding_side = side
+    return enc["input_ids"], enc["attention_mask"]
+
+
+def score_texts(rm: ScalarHead, tok, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+    """The reward model's score of every text."""
+    rm.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(texts), batch_size):
+            ids, am = encode(tok, texts[i:i + batch_size])
+            out.append(rm(ids, am))
+    return torch.cat(out) if out else torch.zeros(0)
+
+
+def train_reward_model(rm: ScalarHead, tok, rows: list[dict], *, steps: int = 100,
+                       batch_size: int = 32, lr: float = 3e-4, seed: int = 0) -> dict:
+    """Bradley-Terry training of ``rm`` on ``{"prompt", "chosen", "rejected"}`` rows (the
+    model reads ``prompt + response``: a sampled response carries its own leading space). Returns ``{"loss", "accuracy", "seconds"}`` per step."""
+    opt = torch.optim.AdamW(rm.parameters(), lr=lr, weight_decay=0.0)
+    g = torch.Generator().manual_seed(seed)
+    hist = {"loss": [], "accuracy": []}
+    t0 = time.perf_counter()
+    rm.train()
+    for _ in range(steps):
+        pick = torch.randint(len(rows), (batch_size,), generator=g).tolist()
+        texts = [rows[i]["prompt"] + rows[i][k] for k in ("chosen", "rejected") for i in pick]
+        ids, am = encode(tok, texts)
+        scores = rm(ids, am)
+        chosen, rejected = scores[:batch_size], scores[batch_size:]
+        loss = bradley_terry_loss(chosen, rejected)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(rm.parameters(), 1.0)
+        opt.step()
+        hist["loss"].append(loss.item())
+        hist["accuracy"].append(float((chosen > rejected).float().mean()))
+    rm.eval()
+    hist["seconds"] = time.perf_counter() - t0
+    return hist
+
+
+def pair_accuracy(rm: ScalarHead, tok, rows: list[dict]) -> float:
+    """The fraction of rows whose chosen response the reward model scores higher."""
+    c = score_texts(rm, tok, [r["prompt"] + r["chosen"] for r in rows])
+    r = score_texts(rm, tok, [r["prompt"] + r["rejected"] for r in rows])
+    return float((c > r).float().mean())
+
+
+# --------------------------------------------------------------------------------------------
+# PPO
+# --------------------------------------------------------------------------------------------
+def _shifted_values(value: ScalarHead, ids, am) -> torch.Tensor:
+    """``V[:, t]``: the value head's estimate before token ``t`` (read at position ``t - 1``)."""
+    return F.pad(value.per_token(ids, am)[:, :-1], (1, 0))
+
+
+def ppo_train(policy, ref, value: ScalarHead, rm: ScalarHead, tok, prompts: Sequence[str], *,
+              iterations: int = 20, batch_size: int = 32, max_new_tokens: int = 16,
+              kl_coef: float = 0.05, lr: float = 5e-5, value_lr: float = 1e-4,
+              epochs: int = 2, minibatch: int = 16, clip_eps: float = 0.2, gamma: float = 1.0,
+              lam: float = 0.95, seed: int = 0, reward_fn: Callable[[str], float] = true_reward
+              ) -> dict:
+    """RLHF with PPO from scratch: each iteration samples ``batch_size`` completions, scores them
+    with the reward model ``rm``, gives every token the reward ``-kl_coef * k1`` and the last
+    one the score too (seed 003's combined reward ``r - beta * KL``), estimates advantages with
+    GAE on the value head ``value``, then takes ``epochs`` passes of clipped PPO updates in
+    minibatches. ``reward_fn`` (the annotator's truth) is only measured, never trained on.
+
+    Returns per iteration: ``rm_score``, ``true_reward``, ``kl`` (summed k1 per completion),
+    ``kl_k3``, ``clip_fraction``, ``length``, ``seconds`` (cumulative), and ``samples`` (the last
+    iteration's first texts)."""
+    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    vopt = torch.optim.AdamW(value.parameters(), lr=value_lr, weight_decay=0.0)
+    rng = random.Random(seed)
+    hist = {k: [] for k in ("rm_score", "true_reward", "kl", "kl_k3", "clip_fraction", "length",
+                            "seconds")}
+    t0 = time.perf_counter()
+    ref.eval()
+    rm.eval()
+    for it in range(iterations):
+        batch = [rng.choice(prompts) for _ in range(batch_size)]
+        policy.eval()
+        roll = sample_responses(policy, tok, batch, 1, max_new_tokens, seed=seed * 1000 + it)
+        ids, am, cm = roll["ids"], roll["attention_mask"], roll["completion_mask"].float()
+        with torch.no_grad():
+            old = policy_token_logprobs(policy, ids, am)
+            ref_lp = policy_token_logprobs(ref, ids, am)
+            values = _shifted_values(value, ids, am) * cm
+            scores = score_texts(rm, tok, [p + t for p, t in zip(batch, roll["texts"])])
+        k1 = per_token_kl(old, ref_lp, "k1") * cm
+        rewards = -kl_coef * k1
+        last = last_token_index(cm)
+        rewards[torch.arange(len(batch)), last] += scores
+        adv, ret = gae(rewards, values, cm, gamma, lam)
+        adv = whiten(adv, cm)
+        fracs = []
+        policy.train()
+        value.train()
+        for _ in range(epochs):
+            order = torch.randperm(len(batch), generator=torch.Generator().manual_seed(it))
+            for s in range(0, len(batch), minibatch):
+                mb = order[s:s + minibatch]
+                new = policy_token_logprobs(policy, ids[mb], am[mb])
+                pg, frac = ppo_clip_loss(new, old[mb], adv[mb], cm[mb], clip_eps)
+                vpred = _shifted_values(value, ids[mb], am[mb])
+                vl = value_loss(vpred, values[mb], ret[mb], cm[mb])
+                opt.zero_grad(set_to_none=True)
+                vopt.zero_grad(set_to_none=True)
+                (pg + vl).backward()
+                torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+                torch.nn.utils.clip_grad_norm_(value.parameters(), 1.0)
+                opt.step()
+                vopt.step()
+                fracs.append(float(frac))
+        policy.eval()
+        value.eval()
+        hist["rm_score"].append(float(scores.mean()))
+        hist["true_reward"].append(sum(map(reward_fn, roll["texts"])) / len(batch))
+        hist["kl"].append(float(k1.sum(-1).mean()))
+        hist["kl_k3"].append(float((per_token_kl(old, ref_lp, "k3") * cm).sum(-1).mean()))
+        hist["clip_fraction"].append(sum(fracs) / len(fracs))
+        hist["length"].append(float(cm.sum(-1).mean()))
+        hist["seconds"].append(time.perf_counter() - t0)
+    hist["samples"] = roll["texts"][:6]
+    return hist
+
+
+# --------------------------------------------------------------------------------------------
+# DPO
+# --------------------------------------------------------------------------------------------
+def encode_pairs(tok, rows: list[dict], max_length: int = 64) -> dict:
+    """Right-padded ``prompt + chosen`` then ``prompt + rejected`` rows (chosen first, as trl
+    concatenates them) with their completion masks (the tokens after the prompt's)."""
+    texts = [r["prompt"] + r[k] for k in ("chosen", "rejected") for r in rows]
+    prompt_len = [len(tok(r["prompt"])["input_ids"]) for r in rows] * 2
+    ids, am = encode(tok, texts, max_length)
+    pos = torch.arange(ids.shape[1])[None]
+    cm = ((pos >= torch.tensor(prompt_len)[:, None]) & am.bool()).long()
+    return {"input_ids": ids, "attention_mask": am, "completion_mask": cm}
+
+
+def dpo_logps(model, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """Summed completion log-probabilities of the chosen and the rejected halves of a batch."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    lp = sequence_logprobs(logits, batch["input_ids"], batch["completion_mask"])
+    n = lp.shape[0] // 2
+    return lp[:n], lp[n:]
+
+
+def dpo_train(policy, ref, tok, rows: list[dict], *, steps: int = 60, batch_size: int = 16,
+              beta: float = 0.1, lr: float = 5e-5, seed: int = 0) -> dict:
+    """DPO from scratch on preference rows. Returns per step ``loss``, ``chosen_reward``,
+    ``rejected_reward`` (mean implicit rewards), ``accuracy`` (chosen reward higher) and
+    ``seconds`` (cumulative)."""
+    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    g = torch.Generator().manual_seed(seed)
+    hist = {k: [] for k in ("loss", "chosen_reward", "rejected_reward", "accuracy", "seconds")}
+    t0 = time.perf_counter()
+    ref.eval()
+    policy.train()
+    for _ in range(steps):
+        pick = torch.randint(len(rows), (batch_size,), generator=g).tolist()
+        batch = encode_pairs(tok, [rows[i] for i in pick])
+        pc, pr = dpo_logps(policy, batch)
+        with torch.no_grad():
+            rc, rr = dpo_logps(ref, batch)
+        loss, cr, rj = dpo_loss(pc, pr, rc, rr, beta)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        opt.step()
+        hist["loss"].append(loss.item())
+        hist["chosen_reward"].append(float(cr.mean()))
+        hist["rejected_reward"].append(float(rj.mean()))
+        hist["accuracy"].append(float((cr > rj).float().mean()))
+        hist["seconds"].append(time.perf_counter() - t0)
+    policy.eval()
+    return hist
+
+
+@torch.no_grad()
+def kl_to_reference(policy, ref, tok, prompts: Sequence[str], max_new_tokens: int = 16,
+                    seed: int = 123) -> tuple[float, list[str]]:
+    """The mean summed k1 KL of fresh samples of ``policy`` from ``ref`` (an estimate of the
+    sequence-level KL(policy || reference)), and the samples."""
+    roll = sample_responses(policy, tok, prompts, 1, max_new_tokens, seed=seed)
+    cm = roll["completion_mask"].float()
+    lp = policy_token_logprobs(policy, roll["ids"], roll["attention_mask"])
+    rl = policy_token_logprobs(ref, roll["ids"], roll["attention_mask"])
+    return float((per_token_kl(lp, rl, "k1") * cm).sum(-1).mean()), roll["texts"]
+
+
+# --------------------------------------------------------------------------------------------
+# GRPO with a verifiable reward
+# --------------------------------------------------------------------------------------------
+def grpo_train(policy, tok, examples: list[dict], reward_fn: Callable[[dict, str], float], *,
+               steps: int = 20, prompts_per_step: int = 8, group_size: int = 8,
+               max_new_tokens: int = 24, loss_type: str = "dapo", scale: str = "group",
+               eps_low: float = 0.2, eps_high: float = 0.28, epochs: int = 2, lr: float = 2e-5,
+               temperature: float = 1.0, seed: int = 0) -> dict:
+    """GRPO from scratch: each step samples ``group_size`` chat responses to each of
+    ``prompts_per_step`` instructions, rewards them with ``reward_fn(example, response)``,
+    computes :func:`group_advantages`, and takes ``epochs`` clipped steps on :func:`grpo_loss`
+    (no reference model: ``beta = 0``). Returns per step ``reward`` (mean), ``solved``
+    (fraction of groups with some reward), ``length`` (mean completion tokens), ``loss`` and
+    ``seconds`` (cumulative)."""
+    from .finetune import prompt_text
+
+    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    rng = random.Random(seed)
+    hist = {k: [] for k in ("reward", "solved", "length", "loss", "seconds")}
+    t0 = time.perf_counter()
+    for step in range(steps):
+        exs = [rng.choice(examples) for _ in range(prompts_per_step)]
+        policy.eval()
+        roll = sample_responses(policy, tok, [prompt_text(tok, e["instruction"]) for e in exs],
+                                group_size, max_new_tokens, temperature, seed * 1000 + step)
+        rewards = torch.tensor([reward_fn(exs[i // group_size], t)
+                                for i, t in enumerate(roll["texts"])])
+        adv = group_advantages(rewards, group_size, scale)
+        ids, am, cm = roll["ids"], roll["attention_mask"], roll["completion_mask"].float()
+        with torch.no_grad():
+            old = policy_token_logprobs(policy, ids, am)
+        policy.train()
+        for _ in range(epochs):
+            new = policy_token_logprobs(policy, ids, am)
+            loss = grpo_loss(new, old, adv, cm, loss_type, eps_low, eps_high,
+                             max_completion_length=max_new_tokens)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+            opt.step()
+        policy.eval()
+        hist["reward"].append(float(rewards.mean()))
+        hist["solved"].append(float((rewards.view(-1, group_size).max(1).values > 0)
+                                    .float().mean()))
+        hist["length"].append(float(cm.sum(-1).mean()))
+        hist["loss"].append(loss.item())
+        hist["seconds"].append(time.perf_counter() - t0)
+    return hist
