@@ -270,11 +270,12 @@ def ranking_to_pairs(ranking: Sequence[int]) -> list[tuple[int, int]]:
 def preference_pairs(prompts: Sequence[str], responses: Sequence[Sequence[str]],
                      annotator: Annotator) -> list[dict]:
     """``{"prompt", "chosen", "rejected"}`` rows (trl's preference format) from one ranking of
-    each prompt's responses."""
+    each prompt's responses. Pairs the annotator marks as equally good (the same true reward)
+    are left out, as a "tie" button leaves them out of real preference data."""
     rows = []
     for prompt, group in zip(prompts, responses):
         for c, r in ranking_to_pairs(annotator.rank(group)):
-            if group[c] != group[r]:
+            if group[c] != group[r] and true_reward(group[c]) != true_reward(group[r]):
                 rows.append({"prompt": prompt, "chosen": group[c], "rejected": group[r]})
     return rows
 
