@@ -38,18 +38,15 @@ def bradley_terry_loss(chosen: torch.Tensor, rejected: torch.Tensor,
     ``-log sigmoid(r_chosen - r_rejected - margin)``, as trl's ``RewardTrainer`` computes it.
     ``chosen`` and ``rejected`` are the reward model's scalar scores, shape ``(n,)``; ``margin``
     (optional, shape ``(n,)``) is how much better the chosen response must score."""
-    diff = chosen.float() - rejected.float()
-    if margin is not None:
-        diff = diff - margin.float()
-    return -F.logsigmoid(diff).mean()
+    gap = chosen.float() - rejected.float() - (0.0 if margin is None else margin.float())
+    return F.softplus(-gap).mean()  # = -log sigmoid(gap), stable
 
 
 def token_logprobs(logits: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
     """``out[:, t]`` is the log-probability of ``input_ids[:, t]`` given the tokens before it
     (``logits[:, t - 1]``), in float32; ``out[:, 0]`` is 0 (nothing predicts the first token)."""
-    logp = torch.log_softmax(logits[:, :-1].float(), dim=-1)
-    picked = logp.gather(-1, input_ids[:, 1:, None]).squeeze(-1)
-    return F.pad(picked, (1, 0))
+    dist = torch.log_softmax(logits[:, :-1].float(), -1)
+    return F.pad(dist.gather(-1, input_ids[:, 1:, None]).squeeze(-1), (1, 0))
 
 
 def sequence_logprobs(logits: torch.Tensor, input_ids: torch.Tensor,
@@ -76,7 +73,7 @@ def per_token_kl(logprobs: torch.Tensor, ref_logprobs: torch.Tensor,
         return 0.5 * d ** 2
     if estimator == "k3":
         return torch.exp(-d) - 1 + d
-    raise ValueError(f"estimator must be 'k1', 'k2' or 'k3', got {estimator!r}")
+    raise ValueError(f"unknown KL estimator {estimator!r} (k1, k2 or k3)")
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -127,10 +124,9 @@ def ppo_clip_loss(logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages
     ratio = torch.exp(logprobs.float() - old_logprobs.detach().float())
     adv = advantages.detach().float()
     unclipped = -adv * ratio
-    clipped = -adv * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
+    clipped = -adv * ratio.clamp(1 - clip_eps, 1 + clip_eps)
     loss = masked_mean(torch.maximum(unclipped, clipped), mask)
-    frac = masked_mean((clipped > unclipped).float(), mask)
-    return loss, frac.detach()
+    return loss, masked_mean((clipped > unclipped).float(), mask).detach()
 
 
 def value_loss(values: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor,
@@ -160,10 +156,10 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: str = "group
     completions of one prompt), divided by the group's standard deviation (``scale="group"``,
     Bessel-corrected, plus 1e-4), the whole batch's (``"batch"``) or nothing (``"none"``, as
     Dr. GRPO recommends), as trl's ``GRPOTrainer`` computes them."""
-    r = rewards.detach().float()
-    if group_size < 1 or r.numel() % group_size:
-        raise ValueError(f"{r.numel()} rewards do not split into groups of {group_size}")
-    groups = r.view(-1, group_size)
+    flat = rewards.detach().float()
+    if group_size < 1 or flat.numel() % group_size:
+        raise ValueError(f"{flat.numel()} rewards do not split into groups of {group_size}")
+    r, groups = flat, flat.reshape(-1, group_size)
     adv = (groups - groups.mean(1, keepdim=True)).reshape(-1)
     if scale == "none":
         return adv
@@ -173,7 +169,7 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: str = "group
     elif scale == "batch":
         std = r.std().expand_as(r) if r.numel() > 1 else torch.zeros_like(r)
     else:
-        raise ValueError(f"scale must be 'group', 'batch' or 'none', got {scale!r}")
+        raise ValueError(f"unknown scale {scale!r} (group, batch or none)")
     return adv / (std + 1e-4)
 
 
@@ -199,14 +195,15 @@ def grpo_loss(logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: to
     if beta:
         tok = tok + beta * per_token_kl(logprobs, ref_logprobs.detach(), "k3")
     m = mask.float()
+    summed = tok * m
     if loss_type == "grpo":
-        return ((tok * m).sum(-1) / m.sum(-1).clamp(min=1.0)).mean()
+        return (summed.sum(-1) / m.sum(-1).clamp(min=1.0)).mean()
     if loss_type in ("bnpo", "dapo"):
-        return (tok * m).sum() / m.sum().clamp(min=1.0)
-    if loss_type == "dr_grpo":
+        return summed.sum() / m.sum().clamp(min=1.0)
+    if loss_type in ("dr_grpo",):
         if max_completion_length is None:
             raise ValueError("dr_grpo divides by batch * max_completion_length: give it")
-        return (tok * m).sum() / (tok.shape[0] * max_completion_length)
+        return summed.sum() / (tok.shape[0] * max_completion_length)
     raise ValueError(f"loss_type must be one of {LOSS_TYPES}, got {loss_type!r}")
 
 
@@ -546,8 +543,8 @@ def encode_pairs(tok, rows: list[dict], max_length: int = 64) -> dict:
 
 def dpo_logps(model, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """Summed completion log-probabilities of the chosen and the rejected halves of a batch."""
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    lp = sequence_logprobs(logits, batch["input_ids"], batch["completion_mask"])
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+    lp = sequence_logprobs(out.logits, batch["input_ids"], batch["completion_mask"])
     n = lp.shape[0] // 2
     return lp[:n], lp[n:]
 
