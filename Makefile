@@ -28,14 +28,16 @@ sandbox:
 
 ## torch comes through pip (which finds the machine's CPU build on local disk, where there is
 ## one); everything else through uv, which resolves and installs the same pins in about 20 s
-## instead of pip's 200 (measured on 2 cores).
+## instead of pip's 200 (measured on 2 cores). uv compiles no bytecode unless asked, and the
+## sandboxed grading kernels cannot write __pycache__ into the read-only venv: without
+## --compile-bytecode every kernel would compile torch and transformers from source.
 UV := $(BIN)/uv
 $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q uv==0.9.9
 	$(BIN)/python -m pip install -q "$$(grep '^torch==' requirements.txt)" -c constraints.txt
-	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q -r requirements.txt -c constraints.txt
-	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --no-deps -r requirements-nodeps.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --compile-bytecode -r requirements.txt -c constraints.txt
+	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --compile-bytecode --no-deps -r requirements-nodeps.txt
 	VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $@
