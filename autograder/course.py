@@ -194,12 +194,15 @@ def _forbid_union(source_nb) -> list[str]:
     return out
 
 
-def forbid_plan(forbid: list[str], source_nb=None) -> dict:
-    """:func:`llmz.grading.forbid_plan` of ``forbid``, computed in a fresh fork of the grader's
-    warm helper (so the grader's own process imports none of the libraries), and the import
-    statements of ``source_nb``'s locked cells, which the graded kernel runs before its guard
-    (an import under the guard's profiler costs two to three times as long)."""
+def forbid_plan(source_nb) -> dict:
+    """:func:`llmz.grading.forbid_plan` of the assignment's forbid list, computed in a fresh
+    fork of the grader's warm helper (so the grader's own process imports none of the
+    libraries), and the import statements of its locked cells (``preload``), which the graded
+    kernel runs before its guard (an import under the guard's profiler costs two to three times
+    as long)."""
     from . import warm
+
+    forbid = _forbid_union(source_nb)
 
     fd, log = tempfile.mkstemp(prefix="llmz-plan-", suffix=".json")
     os.close(fd)
@@ -212,7 +215,7 @@ def forbid_plan(forbid: list[str], source_nb=None) -> dict:
     if code != 0:
         raise RuntimeError(f"the forbid plan failed:\n{text[-2000:]}")
     plan = json.loads(text.strip().splitlines()[-1])
-    plan["preload"] = _locked_imports(source_nb) if source_nb is not None else []
+    plan["preload"] = _locked_imports(source_nb)
     return plan
 
 
@@ -260,9 +263,7 @@ def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str]
         "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
                       os.path.realpath(sys.base_prefix)],
         "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
-        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid,
-        "lazy": (plan or {}).get("lazy", {}), "resolved": (plan or {}).get("resolved", []),
-        "preload": (plan or {}).get("preload", []),
+        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid, "plan": plan or {},
         "env": kernel_env,
         "memory_bytes": int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
         "pids": 512, "cpu_seconds": 1800, "file_bytes": 512 * 2**20, "tmp_bytes": 512 * 2**20}
@@ -317,7 +318,7 @@ def prepare(assignment: str, where: Path, source: Path | None = None) -> Path:
     if code != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{log}")
     source_nb = nbformat.read(_source_nb(assignment, source), as_version=4)
-    (course / PLAN).write_text(json.dumps(forbid_plan(_forbid_union(source_nb), source_nb)))
+    (course / PLAN).write_text(json.dumps(forbid_plan(source_nb)))
     return course
 
 

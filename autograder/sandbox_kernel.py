@@ -237,9 +237,9 @@ def _limits(s: dict) -> None:
 
 
 def _grading(s: dict) -> dict:
-    """What the kernel's guard reads (``llmz.guard.main``): the forbid list and its plan."""
-    return {"forbid": s["forbid"], "lazy": s.get("lazy", {}), "resolved": s.get("resolved", []),
-            "preload": s.get("preload", [])}
+    """What the kernel's guard reads (``llmz.guard.main``): the forbid list and its plan
+    (``lazy``, ``resolved``, ``preload``: ``autograder.course.forbid_plan``)."""
+    return {**s.get("plan", {}), "forbid": s["forbid"]}
 
 
 def main() -> None:
