@@ -210,7 +210,8 @@ def grpo_loss(logprobs: torch.Tensor, old_logprobs: torch.Tensor, advantages: to
 # --------------------------------------------------------------------------------------------
 # preferences with a known truth: the course's annotator
 # --------------------------------------------------------------------------------------------
-# The annotator's taste, which the reward model must discover from comparisons alone: warm words
+# The annotator's taste, which the reward model must discover from comparisons alone: it likes
+# real words (the plays' vocabulary) more than the broken ones a small model invents, warm words
 # please it, grim words displease it, and it dislikes repetition. Each warm word counts once, so
 # "love love love" is not three times as good as "love" to the annotator, whatever a reward
 # model trained on ordinary samples (which rarely repeat) comes to believe.
@@ -221,18 +222,35 @@ peace noble hope mercy music light rich warm welcome glad delight thanks pretty"
 GRIM = frozenset("""death dead die dies blood bloody kill killed murder grave hell hate hateful
 foul vile villain curse cursed poison wretch wretched fear grief woe tears weep sorrow traitor
 dark black sick plague damned cruel evil ill shame""".split())
+PLAYS = ("hamlet", "romeo_and_juliet", "macbeth", "much_ado_about_nothing")
 _WORD = re.compile(r"[a-z']+")
+_VOCAB: set[str] = set()
+
+
+def vocabulary() -> set[str]:
+    """The words (lower case) that occur at least 3 times in the four plays of the course
+    corpus: what the annotator counts as real words."""
+    if not _VOCAB:
+        from collections import Counter
+
+        from .data import load_corpus
+
+        counts = Counter(_WORD.findall(load_corpus(PLAYS).lower()))
+        _VOCAB.update(w for w, c in counts.items() if c >= 3)
+    return _VOCAB
 
 
 def true_reward(text: str) -> float:
-    """The annotator's hidden score of a response: distinct warm words minus distinct grim ones,
-    minus the share of repeated words (times 3); an empty response scores -1."""
+    """The annotator's hidden score of a response: distinct warm words minus distinct grim
+    ones, plus 4 times the share of real words, minus 4 times the share of repeated words; an
+    empty response scores -1."""
     words = _WORD.findall(text.lower())
     if not words:
         return -1.0
     distinct = set(words)
+    real = sum(w in vocabulary() for w in words) / len(words)
     repeated = 1.0 - len(distinct) / len(words)
-    return float(len(distinct & WARM) - len(distinct & GRIM) - 3.0 * repeated)
+    return float(len(distinct & WARM) - len(distinct & GRIM) + 4.0 * real - 4.0 * repeated)
 
 
 @dataclass
@@ -298,8 +316,7 @@ def shakespeare_prompts(n: int, seed: int = 0, words: int = 6) -> list[str]:
     """``n`` distinct openings of ``words`` words, cut from lines of the course corpus."""
     from .data import load_corpus
 
-    lines = [ln.strip() for ln in load_corpus(("hamlet", "romeo_and_juliet", "macbeth",
-                                               "much_ado_about_nothing")).split("\n")]
+    lines = [ln.strip() for ln in load_corpus(PLAYS).split("\n")]
     lines = [ln for ln in lines if len(ln.split()) >= words + 2 and ln[0].isupper()
              and not ln.isupper() and not ln.startswith(("Enter", "Exit", "Exeunt", "SCENE"))]
     rng = random.Random(seed)
