@@ -240,6 +240,56 @@ def _locked_imports(source_nb) -> list[str]:
     return out
 
 
+HF_STACK = {"transformers", "peft", "trl", "sentence_transformers", "bitsandbytes"}
+
+
+def _imported(tree, package: str = "") -> set[str]:
+    """Every module an AST imports, anywhere in it (relative imports resolved in ``package``);
+    for ``from m import a`` both ``m`` and ``m.a`` (which may be a submodule)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([p for p in parts if p] + ([base] if base else []))
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
+    return {m for m in out if m}
+
+
+def needs_hf(source_nb) -> bool:
+    """Whether the assignment's own cells (the instructor's source, any cell) import the
+    Hugging Face stack, directly or through the ``llmz`` modules they import: only then does a
+    grade command's forkserver preload it (``warm.preload_hf``). Speed only, never a verdict."""
+    todo, seen = set(), set()
+    for cell in source_nb.cells:
+        if cell.cell_type != "code":
+            continue
+        text = "\n".join("" if l.lstrip().startswith(("%", "!")) else l
+                         for l in cell.source.splitlines())
+        try:
+            todo |= _imported(ast.parse(text))
+        except SyntaxError:
+            return True  # cannot tell: preload everything, as before
+    while todo:
+        mod = todo.pop()
+        if mod in seen:
+            continue
+        seen.add(mod)
+        if mod.split(".")[0] in HF_STACK:
+            return True
+        if mod.split(".")[0] != "llmz":
+            continue
+        path = ROOT.joinpath(*mod.split("."))
+        for f, pkg in ((path / "__init__.py", mod), (path.with_suffix(".py"), mod.rpartition(".")[0])):
+            if f.exists():
+                todo |= _imported(ast.parse(f.read_text()), pkg) - seen
+    return False
+
+
 PLAN = "forbid_plan.json"  # in a prepared course: the plan of its assignment's forbid list
 
 
@@ -622,6 +672,9 @@ def grade(submissions: Path, assignment: str, out: Path, timeout: int | None = N
             done.update(_grade_on_dask(todo, assignment, timeout, jobs, source,
                                        allow_unisolated, scheduler, out, finish))
         elif todo:
+            from . import warm
+
+            warm.preload_hf(needs_hf(nbformat.read(_source_nb(assignment, source), as_version=4)))
             template = prepare(assignment, Path(tmp) / "template", source)
 
             def one(sub):

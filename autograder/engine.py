@@ -53,13 +53,18 @@ def _scratch() -> Path:
 
 def _template(assignment: str, source: str | None) -> Path:
     """The assignment's prepared course, made once per worker process."""
-    from .course import _source_nb, prepare
+    import nbformat
+
+    from . import warm
+    from .course import _source_nb, needs_hf, prepare
 
     src = Path(source) if source else None
     digest = hashlib.sha256(_source_nb(assignment, src).read_bytes()).hexdigest()[:16]
     key = (assignment, source, digest)
     with _lock:
         if key not in _templates or not _templates[key].exists():
+            # the worker's forkserver (started by prepare) imports only what this assignment uses
+            warm.preload_hf(needs_hf(nbformat.read(_source_nb(assignment, src), as_version=4)))
             where = Path(tempfile.mkdtemp(prefix="llmz-template-", dir=_scratch()))
             _templates[key] = prepare(assignment, where / "t", src)
         return _templates[key]

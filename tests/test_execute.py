@@ -91,3 +91,22 @@ def test_a_helper_ends_when_the_grader_that_asked_for_it_is_killed(tmp_path):
     except psutil.TimeoutExpired:
         helper.kill()
         raise AssertionError("the checker outlived the grader that started it")
+
+
+def test_the_forkserver_preloads_transformers_only_for_assignments_that_import_it():
+    import nbformat
+
+    from autograder.course import SOLUTIONS, needs_hf
+
+    def nb(*sources):
+        out = nbformat.v4.new_notebook()
+        out.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+        return out
+
+    read = (lambda a: nbformat.read(SOLUTIONS / a / f"{a}.ipynb", as_version=4))
+    assert not needs_hf(read("01_rnn")), "01_rnn imports torch and llmz.grading only"
+    assert needs_hf(read("05_prompting")) and needs_hf(read("07_peft"))
+    assert not needs_hf(nb("import torch", "%%graded f\nf(1)", "import llmz.grading"))
+    assert needs_hf(nb("%%graded f\nfrom transformers import GPT2Config\nf(1)"))
+    assert needs_hf(nb("from llmz.gpt import GPT"))  # through an llmz module that imports it
+    assert needs_hf(nb("def f(:"))  # cannot tell: preload everything
