@@ -17,10 +17,12 @@ shape that marks the completion tokens; means over tokens are over the masked on
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -222,22 +224,18 @@ peace noble hope mercy music light rich warm welcome glad delight thanks pretty"
 GRIM = frozenset("""death dead die dies blood bloody kill killed murder grave hell hate hateful
 foul vile villain curse cursed poison wretch wretched fear grief woe tears weep sorrow traitor
 dark black sick plague damned cruel evil ill shame""".split())
-PLAYS = ("hamlet", "romeo_and_juliet", "macbeth", "much_ado_about_nothing")
+_PLAYS = ("hamlet", "romeo_and_juliet", "macbeth", "much_ado_about_nothing")  # prompts, vocabulary
 _WORD = re.compile(r"[a-z']+")
-_VOCAB: set[str] = set()
 
 
-def vocabulary() -> set[str]:
+@functools.cache
+def vocabulary() -> frozenset[str]:
     """The words (lower case) that occur at least 3 times in the four plays of the course
     corpus: what the annotator counts as real words."""
-    if not _VOCAB:
-        from collections import Counter
+    from .data import load_corpus
 
-        from .data import load_corpus
-
-        counts = Counter(_WORD.findall(load_corpus(PLAYS).lower()))
-        _VOCAB.update(w for w, c in counts.items() if c >= 3)
-    return _VOCAB
+    counts = Counter(_WORD.findall(load_corpus(_PLAYS).lower()))
+    return frozenset(w for w, c in counts.items() if c >= 3)
 
 
 def true_reward(text: str) -> float:
@@ -248,7 +246,8 @@ def true_reward(text: str) -> float:
     if not words:
         return -1.0
     distinct = set(words)
-    real = sum(w in vocabulary() for w in words) / len(words)
+    vocab = vocabulary()
+    real = sum(w in vocab for w in words) / len(words)
     repeated = 1.0 - len(distinct) / len(words)
     return float(len(distinct & WARM) - len(distinct & GRIM) + 4.0 * real - 4.0 * repeated)
 
@@ -316,7 +315,7 @@ def shakespeare_prompts(n: int, seed: int = 0, words: int = 6) -> list[str]:
     """``n`` distinct openings of ``words`` words, cut from lines of the course corpus."""
     from .data import load_corpus
 
-    lines = [ln.strip() for ln in load_corpus(PLAYS).split("\n")]
+    lines = [ln.strip() for ln in load_corpus(_PLAYS).split("\n")]
     lines = [ln for ln in lines if len(ln.split()) >= words + 2 and ln[0].isupper()
              and not ln.isupper() and not ln.startswith(("Enter", "Exit", "Exeunt", "SCENE"))]
     rng = random.Random(seed)
