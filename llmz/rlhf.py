@@ -379,8 +379,8 @@ def last_token_index(attention_mask: torch.Tensor) -> torch.Tensor:
 
 
 class ScalarHead(torch.nn.Module):
-    """A transformer body and a linear head that reads one number per token: a reward model
-    (read at the last real token) or a value head (read at every token)."""
+    """A reward model: a transformer body and a linear head that reads one number per token
+    (``per_token``); the model's score is the number at the last real token."""
 
     def __init__(self, body, hidden: int):
         super().__init__()
@@ -434,7 +434,7 @@ def train_reward_model(rm: ScalarHead, tok, rows: list[dict], *, steps: int = 10
                        batch_size: int = 32, lr: float = 3e-4, seed: int = 0) -> dict:
     """Bradley-Terry training of ``rm`` on ``{"prompt", "chosen", "rejected"}`` rows (the
     model reads ``prompt + response``: a sampled response carries its own leading space). Returns ``{"loss", "accuracy", "seconds"}`` per step."""
-    opt = torch.optim.AdamW(rm.parameters(), lr=lr, weight_decay=0.0)
+    opt = torch.optim.AdamW(rm.parameters(), lr=lr, weight_decay=0.0, foreach=True)
     g = torch.Generator().manual_seed(seed)
     hist = {"loss": [], "accuracy": []}
     t0 = time.perf_counter()
@@ -467,31 +467,45 @@ def pair_accuracy(rm: ScalarHead, tok, rows: list[dict]) -> float:
 # --------------------------------------------------------------------------------------------
 # PPO
 # --------------------------------------------------------------------------------------------
-def _shifted_values(value: ScalarHead, ids, am) -> torch.Tensor:
-    """``V[:, t]``: the value head's estimate before token ``t`` (read at position ``t - 1``)."""
-    return F.pad(value.per_token(ids, am)[:, :-1], (1, 0))
+def logprobs_and_values(policy, head: torch.nn.Module, ids: torch.Tensor,
+                        attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """One forward of ``policy`` on left-padded ``ids``: the :func:`token_logprobs` and the value
+    head's ``V[:, t]``, its estimate before token ``t`` (``head`` reads the last hidden state at
+    position ``t - 1``; 0 at position 0)."""
+    pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    out = policy(input_ids=ids, attention_mask=attention_mask, position_ids=pos,
+                 output_hidden_states=True)
+    values = head(out.hidden_states[-1]).squeeze(-1)
+    return token_logprobs(out.logits, ids), F.pad(values[:, :-1], (1, 0))
 
 
-def ppo_train(policy, ref, value: ScalarHead, rm: ScalarHead, tok, prompts: Sequence[str], *,
-              iterations: int = 20, batch_size: int = 32, max_new_tokens: int = 16,
-              kl_coef: float = 0.05, lr: float = 5e-5, value_lr: float = 1e-4,
-              epochs: int = 2, minibatch: int = 16, clip_eps: float = 0.2, gamma: float = 1.0,
-              lam: float = 0.95, seed: int = 0, reward_fn: Callable[[str], float] = true_reward
-              ) -> dict:
+def ppo_train(policy, ref, rm: ScalarHead, tok, prompts: Sequence[str], *,
+              iterations: int = 30, batch_size: int = 16, max_new_tokens: int = 16,
+              kl_coef: float = 0.05, lr: float = 3e-4, epochs: int = 2,
+              minibatch: int | None = None, clip_eps: float = 0.2, vf_coef: float = 0.1,
+              gamma: float = 1.0, lam: float = 0.95, seed: int = 0,
+              reward_fn: Callable[[str], float] = true_reward) -> dict:
     """RLHF with PPO from scratch: each iteration samples ``batch_size`` completions, scores them
     with the reward model ``rm``, gives every token the reward ``-kl_coef * k1`` and the last
     one the score too (seed 003's combined reward ``r - beta * KL``), estimates advantages with
-    GAE on the value head ``value``, then takes ``epochs`` passes of clipped PPO updates in
-    minibatches. ``reward_fn`` (the annotator's truth) is only measured, never trained on.
+    GAE on a value head, then takes ``epochs`` passes of clipped PPO updates in minibatches of
+    ``minibatch`` rollouts (all of them when None). The value head is a linear layer on the
+    policy's last hidden state, trained with the policy (loss ``pg + vf_coef * value_loss``).
+    ``reward_fn`` (the annotator's truth) is only measured, never trained on.
 
     Returns per iteration: ``rm_score``, ``true_reward``, ``kl`` (summed k1 per completion),
-    ``kl_k3``, ``clip_fraction``, ``length``, ``seconds`` (cumulative), and ``samples`` (the last
-    iteration's first texts)."""
-    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
-    vopt = torch.optim.AdamW(value.parameters(), lr=value_lr, weight_decay=0.0)
+    ``kl_k3``, ``clip_fraction``, ``value_loss``, ``length``, ``seconds`` (cumulative), and
+    ``samples`` (the last iteration's first texts)."""
+    device = next(policy.parameters()).device
+    head = torch.nn.Linear(policy.config.n_embd, 1).to(device)
+    torch.nn.init.zeros_(head.weight)
+    torch.nn.init.zeros_(head.bias)
+    params = list(policy.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0, foreach=True)
+    minibatch = minibatch or batch_size
     rng = random.Random(seed)
-    hist = {k: [] for k in ("rm_score", "true_reward", "kl", "kl_k3", "clip_fraction", "length",
-                            "seconds")}
+    hist = {k: [] for k in ("rm_score", "true_reward", "kl", "kl_k3", "clip_fraction",
+                            "value_loss", "length", "seconds")}
     t0 = time.perf_counter()
     ref.eval()
     rm.eval()
@@ -501,42 +515,37 @@ def ppo_train(policy, ref, value: ScalarHead, rm: ScalarHead, tok, prompts: Sequ
         roll = sample_responses(policy, tok, batch, 1, max_new_tokens, seed=seed * 1000 + it)
         ids, am, cm = roll["ids"], roll["attention_mask"], roll["completion_mask"].float()
         with torch.no_grad():
-            old = policy_token_logprobs(policy, ids, am)
+            old, values = logprobs_and_values(policy, head, ids, am)
+            values = values * cm
             ref_lp = policy_token_logprobs(ref, ids, am)
-            values = _shifted_values(value, ids, am) * cm
             scores = score_texts(rm, tok, [p + t for p, t in zip(batch, roll["texts"])])
         k1 = per_token_kl(old, ref_lp, "k1") * cm
         rewards = -kl_coef * k1
-        last = last_token_index(cm)
-        rewards[torch.arange(len(batch)), last] += scores
+        rewards[torch.arange(len(batch)), last_token_index(cm)] += scores.to(rewards.device)
         adv, ret = gae(rewards, values, cm, gamma, lam)
         adv = whiten(adv, cm)
-        fracs = []
+        fracs, vls = [], []
         policy.train()
-        value.train()
         for _ in range(epochs):
             order = torch.randperm(len(batch), generator=torch.Generator().manual_seed(it))
             for s in range(0, len(batch), minibatch):
-                mb = order[s:s + minibatch]
-                new = policy_token_logprobs(policy, ids[mb], am[mb])
+                mb = order[s:s + minibatch].to(device)
+                new, vpred = logprobs_and_values(policy, head, ids[mb], am[mb])
                 pg, frac = ppo_clip_loss(new, old[mb], adv[mb], cm[mb], clip_eps)
-                vpred = _shifted_values(value, ids[mb], am[mb])
                 vl = value_loss(vpred, values[mb], ret[mb], cm[mb])
                 opt.zero_grad(set_to_none=True)
-                vopt.zero_grad(set_to_none=True)
-                (pg + vl).backward()
-                torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-                torch.nn.utils.clip_grad_norm_(value.parameters(), 1.0)
+                (pg + vf_coef * vl).backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
-                vopt.step()
                 fracs.append(float(frac))
+                vls.append(vl.item())
         policy.eval()
-        value.eval()
         hist["rm_score"].append(float(scores.mean()))
         hist["true_reward"].append(sum(map(reward_fn, roll["texts"])) / len(batch))
         hist["kl"].append(float(k1.sum(-1).mean()))
         hist["kl_k3"].append(float((per_token_kl(old, ref_lp, "k3") * cm).sum(-1).mean()))
         hist["clip_fraction"].append(sum(fracs) / len(fracs))
+        hist["value_loss"].append(sum(vls) / len(vls))
         hist["length"].append(float(cm.sum(-1).mean()))
         hist["seconds"].append(time.perf_counter() - t0)
     hist["samples"] = roll["texts"][:6]
@@ -570,7 +579,7 @@ def dpo_train(policy, ref, tok, rows: list[dict], *, steps: int = 60, batch_size
     """DPO from scratch on preference rows. Returns per step ``loss``, ``chosen_reward``,
     ``rejected_reward`` (mean implicit rewards), ``accuracy`` (chosen reward higher) and
     ``seconds`` (cumulative)."""
-    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0, foreach=True)
     g = torch.Generator().manual_seed(seed)
     hist = {k: [] for k in ("loss", "chosen_reward", "rejected_reward", "accuracy", "seconds")}
     t0 = time.perf_counter()
@@ -624,7 +633,7 @@ def grpo_train(policy, tok, examples: list[dict], reward_fn: Callable[[dict, str
     ``seconds`` (cumulative)."""
     from .finetune import prompt_text
 
-    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0)
+    opt = torch.optim.AdamW(policy.parameters(), lr=lr, weight_decay=0.0, foreach=True)
     rng = random.Random(seed)
     hist = {k: [] for k in ("reward", "solved", "length", "loss", "seconds")}
     t0 = time.perf_counter()

@@ -195,3 +195,33 @@ def test_sampled_completion_masks_stop_after_end_of_text(tok):
     for row, m in zip(ids, cm):
         comp = row[roll["prompt_len"]:][m[roll["prompt_len"]:].bool()].tolist()
         assert tok.eos_token_id not in comp[:-1]
+
+
+def test_value_head_reads_the_state_before_each_token(tok):
+    model = AutoModelForCausalLM.from_pretrained(COURSE_MODEL).eval()
+    head = torch.nn.Linear(model.config.n_embd, 1)
+    tok.padding_side = "left"
+    enc = tok(["Good morrow,", "O Romeo, Romeo, wherefore"], return_tensors="pt", padding=True)
+    tok.padding_side = "right"
+    ids, am = enc["input_ids"], enc["attention_mask"]
+    with torch.no_grad():
+        lp, values = rlhf.logprobs_and_values(model, head, ids, am)
+        torch.testing.assert_close(lp, rlhf.policy_token_logprobs(model, ids, am))
+        pos = (am.cumsum(-1) - 1).clamp(min=0)
+        h = model.transformer(input_ids=ids, attention_mask=am, position_ids=pos).last_hidden_state
+        torch.testing.assert_close(values[:, 1:], head(h[:, :-1]).squeeze(-1))
+    assert (values[:, 0] == 0).all()
+
+
+def test_ppo_train_moves_the_policy_and_not_the_reference(tok):
+    torch.manual_seed(0)
+    ref = AutoModelForCausalLM.from_pretrained(COURSE_MODEL).eval()
+    policy = copy.deepcopy(ref)
+    before = [p.clone() for p in ref.parameters()]
+    rm = rlhf.ScalarHead(copy.deepcopy(ref.transformer), ref.config.n_embd).eval()
+    hist = rlhf.ppo_train(policy, ref, rm, tok, ["Good morrow,", "O Romeo,"], iterations=2,
+                          batch_size=4, max_new_tokens=4, kl_coef=0.1, seed=0)
+    assert {len(v) for k, v in hist.items() if k != "samples"} == {2}
+    assert hist["kl"][0] == pytest.approx(0.0, abs=1e-5)    # the first rollout is the reference's
+    assert all(torch.equal(a, b) for a, b in zip(before, ref.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(ref.parameters(), policy.parameters()))
