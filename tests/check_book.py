@@ -1,5 +1,6 @@
 """Checks the built HTML book (run by `make book`): every chapter and exercise page exists,
-executed chapters show figures and no errors, and Colab launch links point at the right files."""
+executed chapters show figures and no errors, Colab launch links point at the right files, and
+the prose renders its maths: no sentence swallowed into a formula, no stray dollar sign."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,31 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# TeX commands whose argument is text, and words that are maths, not prose
+_TEXT_ARG = re.compile(r"\\(?:text\w*|operatorname|math\w+|boldsymbol|label|tag|begin|end)\s*\{[^{}]*\}")
+_MATH_WORDS = {"arg", "cos", "det", "exp", "log", "max", "min", "sin", "softmax", "sum", "tanh"}
+
+
+def math_problems(body: str) -> list[str]:
+    """Formulas that contain prose (two or more plain words of 3+ letters outside ``\\text{}``:
+    what a display formula written against a paragraph, or an unpaired ``$``, renders as) and
+    dollar signs left in the prose (outside maths, code and cell outputs)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    out = []
+    for m in soup.select(".math"):
+        tex = _TEXT_ARG.sub(" ", m.get_text())
+        words = [w for w in re.findall(r"(?<![\\a-zA-Z])[a-zA-Z]{3,}(?![a-zA-Z])", tex)
+                 if w not in _MATH_WORDS]
+        if len(words) >= 2:
+            out.append(f"prose inside a formula: {m.get_text()[:80]!r}")
+    for tag in soup.select(".math, code, pre, script, style, .cell_output, .output"):
+        tag.decompose()
+    for line in soup.get_text().splitlines():
+        if "$" in line:
+            out.append(f"a stray $ in the text: {line.strip()[:80]!r}")
+    return out
 
 
 def main(html_dir: str) -> int:
@@ -37,6 +63,7 @@ def main(html_dir: str) -> int:
             problems.append(f"{page}: no working link to its exercise")
         if page.startswith("exercises/") and f'href="../../chapters/{name}.html' not in body:
             problems.append(f"{page}: no working link back to its chapter")
+        problems += [f"{page}: {p}" for p in math_problems(body)]
         if page.startswith("chapters/"):
             if "output_error" in text or re.search(r"Traceback \(most recent call last\)", text):
                 problems.append(f"{page}: an executed cell shows an error")
