@@ -365,9 +365,14 @@ def sample_responses(model, tok, prompts: Sequence[str], n: int = 1, max_new_tok
             "texts": texts, "prompt_len": plen}
 
 
+def position_ids(attention_mask: torch.Tensor) -> torch.Tensor:
+    """Position ids that count only real tokens (mask 1), so left padding does not shift them."""
+    return (attention_mask.cumsum(-1) - 1).clamp(min=0)
+
+
 def policy_token_logprobs(model, ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
     """:func:`token_logprobs` of ``model`` on left-padded ``ids`` (position ids from the mask)."""
-    pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    pos = position_ids(attention_mask)
     logits = model(input_ids=ids, attention_mask=attention_mask, position_ids=pos).logits
     return token_logprobs(logits, ids)
 
@@ -399,7 +404,7 @@ class ScalarHead(torch.nn.Module):
         return cls(lm.transformer, lm.config.n_embd)
 
     def per_token(self, ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+        pos = position_ids(attention_mask)
         h = self.body(input_ids=ids, attention_mask=attention_mask, position_ids=pos)
         return self.head(h.last_hidden_state).squeeze(-1)
 
@@ -472,7 +477,7 @@ def logprobs_and_values(policy, head: torch.nn.Module, ids: torch.Tensor,
     """One forward of ``policy`` on left-padded ``ids``: the :func:`token_logprobs` and the value
     head's ``V[:, t]``, its estimate before token ``t`` (``head`` reads the last hidden state at
     position ``t - 1``; 0 at position 0)."""
-    pos = (attention_mask.cumsum(-1) - 1).clamp(min=0)
+    pos = position_ids(attention_mask)
     out = policy(input_ids=ids, attention_mask=attention_mask, position_ids=pos,
                  output_hidden_states=True)
     values = head(out.hidden_states[-1]).squeeze(-1)
