@@ -101,17 +101,32 @@ _NOUN = ["play", "performance", "staging", "cast", "production", "script", "endi
 _INTENS = ["", "truly ", "rather ", "utterly ", "quite "]
 
 
-def sentiment_reviews(n: int, seed: int = 0, negation_rate: float = 0.25
-                      ) -> list[tuple[str, int]]:
+def sentiment_reviews(n: int, seed: int = 0, negation_rate: float = 0.25,
+                      contrast_rate: float = 0.0) -> list[tuple[str, int]]:
     """A seeded review-sentiment set: ``("the cast was truly superb", 1)``.
 
-    A fraction of reviews are negated ("was not superb" is 0), so a bag-of-words model is not
-    enough: the label depends on word *order*, which is what a sequence model must learn.
+    Each review carries one adjective whose polarity decides the label, unless it is
+    **negated** (a fraction ``negation_rate``: "was not superb" is 0). Negation alone makes the
+    label polarity XOR "not": an *interaction* of two words, which a linear bag of words cannot
+    fit but a nonlinear one can, since word order plays no part.
+
+    A fraction ``contrast_rate`` of reviews instead **contrast** two adjectives of opposite
+    polarity, "was superb but not dull" (1) against "was dull but not superb" (0): the two
+    carry the same bag of words, so only a model that reads word *order* can tell them apart.
+    With ``contrast_rate=0`` (the default) the reviews are the same as before it existed.
     """
     rng = random.Random(seed)
     out = []
     for _ in range(n):
         label = rng.randint(0, 1)
+        if contrast_rate and rng.random() < contrast_rate:
+            first = rng.choice(_POS if label else _NEG)
+            second = rng.choice(_NEG if label else _POS)
+            noun, verb = rng.choice(_NOUN), rng.choice(["was", "felt", "seemed"])
+            tail = rng.choice(["", " overall", " from start to finish", " tonight"])
+            out.append((f"the {noun} {verb} {rng.choice(_INTENS)}{first} but not {second}{tail}",
+                        label))
+            continue
         negate = rng.random() < negation_rate
         adj = rng.choice(_POS if label != negate else _NEG)
         noun = rng.choice(_NOUN)

@@ -24,7 +24,7 @@ from .device import autocast_dtype, get_device, needs_grad_scaler
 
 __all__ = ["NGramLM", "RNNCellScratch", "CharRNN", "make_cell", "run_recurrent", "train_loop",
            "train_lm", "lm_batch", "lm_loss", "evaluate_lm", "sample", "TokenVocab", "pad_batch",
-           "last_state", "RNNClassifier", "Seq2Seq", "cell_from_layer",
+           "last_state", "RNNClassifier", "Seq2Seq", "AttentionSeq2Seq", "cell_from_layer",
            "grad_norms_through_time"]
 
 
@@ -443,6 +443,63 @@ class Seq2Seq(nn.Module):
             out.append(prev)
         return torch.cat(out, dim=1)
 
+
+
+class AttentionSeq2Seq(Seq2Seq):
+    """:class:`Seq2Seq` plus attention (Luong et al., 2015, "general" scores): at every output
+    step the decoder state :math:`s_t` scores *all* encoder states, :math:`e_{tj} = s_t^\top W_a
+    h_j`, the softmax over the real source positions gives weights :math:`a_{tj}`, and the
+    output layer reads :math:`\tanh(W_c [s_t; \sum_j a_{tj} h_j])`. The source no longer has
+    to pass through one vector. The last weights are kept in ``self.last_attention``
+    (B, T, S) for plotting."""
+
+    def __init__(self, src_vocab: int, tgt_vocab: int, embed_dim: int = 32,
+                 hidden_size: int = 128, kind: str = "gru"):
+        super().__init__(src_vocab, tgt_vocab, embed_dim, hidden_size, kind)
+        self.score = nn.Linear(hidden_size, hidden_size, bias=False)     # W_a
+        self.combine = nn.Linear(2 * hidden_size, hidden_size)           # W_c
+        self.last_attention = None
+
+    def encode(self, src, src_len):
+        """-> (context vector (B, H), encoder states (B, S, H), source mask (B, S))."""
+        out, _ = run_recurrent(self.encoder, self.src_embed(src))
+        mask = torch.arange(src.shape[1], device=src.device)[None] < src_len.to(src.device)[:, None]
+        return last_state(out, src_len), out, mask
+
+    def attend(self, dec_out, enc_out, mask):
+        """dec_out (B, T, H) decoder states -> attentional states (B, T, H) and weights (B, T, S)."""
+        scores = self.score(dec_out) @ enc_out.transpose(1, 2)            # (B, T, S)
+        weights = scores.masked_fill(~mask[:, None], float("-inf")).softmax(-1)
+        context = weights @ enc_out                                       # (B, T, H)
+        return torch.tanh(self.combine(torch.cat([dec_out, context], -1))), weights
+
+    def decode_step(self, prev, h, memory):
+        c, enc_out, mask = memory
+        T = prev.shape[1]
+        inp = torch.cat([self.tgt_embed(prev), c[:, None].expand(-1, T, -1)], dim=-1)
+        out, h = run_recurrent(self.decoder, inp, h)
+        att, self.last_attention = self.attend(out, enc_out, mask)
+        return self.head(att), h
+
+    def forward(self, src, src_len, tgt_in):
+        memory = self.encode(src, src_len)
+        logits, _ = self.decode_step(tgt_in, memory[0][None].contiguous(), memory)
+        return logits
+
+    @torch.no_grad()
+    def greedy_decode(self, src, src_len, max_len: int = 20) -> torch.Tensor:
+        """As :meth:`Seq2Seq.greedy_decode`; ``last_attention`` then holds every step's weights."""
+        memory = self.encode(src, src_len)
+        h = memory[0][None].contiguous()
+        prev = torch.full((src.shape[0], 1), TokenVocab.BOS, dtype=torch.long, device=src.device)
+        out, weights = [], []
+        for _ in range(max_len):
+            logits, h = self.decode_step(prev, h, memory)
+            weights.append(self.last_attention)
+            prev = logits[:, -1].argmax(-1, keepdim=True)
+            out.append(prev)
+        self.last_attention = torch.cat(weights, dim=1)
+        return torch.cat(out, dim=1)
 
 # --------------------------------------------------------------------------------------------
 # why RNNs struggle: gradients through time

@@ -57,3 +57,21 @@ def test_seeded_tasks_are_deterministic_and_well_formed():
     assert 150 < sum(labels) < 250, "labels are roughly balanced"
     negated = [(t, y) for t, y in reviews if " not " in t]
     assert negated and any(y == 1 for _, y in negated) and any(y == 0 for _, y in negated)
+
+
+def test_contrast_reviews_share_their_bag_and_leave_the_default_unchanged():
+    import hashlib
+
+    # contrast_rate=0 (the default) must keep the reviews chapters 5-7 measured on
+    pinned = hashlib.sha256(repr(data.sentiment_reviews(400, seed=0)).encode()).hexdigest()
+    assert pinned.startswith("aed1c185a346956d")
+    reviews = data.sentiment_reviews(2000, seed=3, contrast_rate=0.3)
+    contrast = [(t, y) for t, y in reviews if " but not " in t]
+    assert 450 < len(contrast) < 750 and {y for _, y in contrast} == {0, 1}
+    for text, label in contrast:   # swapping the two adjectives flips the label, same bag
+        words = text.split()
+        i = words.index("but")
+        first, second = words[i - 1], words[i + 2]
+        mirrored = " ".join(second if w == first else first if w == second else w for w in words)
+        assert sorted(mirrored.split()) == sorted(words)
+        assert (first in data._POS) == bool(label) and (second in data._POS) != bool(label)

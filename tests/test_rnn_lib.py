@@ -154,6 +154,28 @@ def test_seq2seq_rejects_lstm():
         rnn.Seq2Seq(5, 5, kind="lstm")
 
 
+
+def test_attention_seq2seq_ignores_padding_and_decodes_like_teacher_forcing():
+    torch.manual_seed(0)
+    model = rnn.AttentionSeq2Seq(src_vocab=12, tgt_vocab=9, embed_dim=8, hidden_size=16).eval()
+    src = torch.randint(4, 12, (3, 7))
+    src_len = torch.tensor([7, 4, 2])
+    tgt_in = torch.randint(4, 9, (3, 5))
+    logits = model(src, src_len, tgt_in)
+    w = model.last_attention
+    assert logits.shape == (3, 5, 9) and w.shape == (3, 5, 7)
+    torch.testing.assert_close(w.sum(-1), torch.ones(3, 5))
+    assert w[1, :, 4:].abs().max() == 0 and w[2, :, 2:].abs().max() == 0   # padding: no weight
+    # the padded row gives what the unpadded sequence gives alone
+    alone = model(src[1:2, :4], torch.tensor([4]), tgt_in[1:2])
+    torch.testing.assert_close(logits[1:2], alone)
+    # greedy decoding step by step equals teacher forcing on its own outputs
+    out = model.greedy_decode(src, src_len, max_len=6)
+    assert out.shape == (3, 6) and model.last_attention.shape == (3, 6, 7)
+    bos = torch.full((3, 1), rnn.TokenVocab.BOS)
+    forced = model(src, src_len, torch.cat([bos, out[:, :-1]], 1))
+    assert torch.equal(forced.argmax(-1), out)
+
 # ------------------------------------------------------------------------ gradients in time
 def test_grad_norms_through_time():
     cell = nn.RNNCell(4, 16)
