@@ -9,8 +9,8 @@ reference library in ``tests/test_finetune_lib.py``.
   :func:`rouge_l` (as rouge-score, no stemming).
 - LLM-as-a-judge: :func:`judge_prob_a` (a judge model's probability that answer A is the better
   one, read off its next-token logits for "A" and "B") and :func:`judge_both_orders`, which asks
-  twice with the answers swapped to expose position bias; :func:`answer_logprob`, a judge that
-  scores one answer at a time by its mean log-probability under the judge model.
+  twice with the answers swapped to expose position bias; :func:`answer_logprob`, which scores
+  one answer at a time by its log-probability under the judge model (per token or summed).
 """
 from __future__ import annotations
 
@@ -195,14 +195,19 @@ def judge_both_orders(model, tok, question: str, x: str, y: str) -> dict[str, fl
 
 
 @torch.no_grad()
-def answer_logprob(model, tok, question: str, answer: str) -> float:
-    """Mean log-probability per token of ``answer`` as the model's reply to ``question``: a
-    judge without a prompt to misread, but one that favours whatever the model itself finds
-    likely (fluent filler, its own phrasing)."""
+def answer_logprob(model, tok, question: str, answer: str, reduce: str = "mean") -> float:
+    """Log-probability of ``answer`` as the model's reply to ``question``, per token
+    (``reduce="mean"``) or in total (``"sum"``). A judge with no prompt to misread, but it
+    scores how *likely* the answer is, not how good: the mean rewards long predictable filler,
+    the sum punishes every extra token, and the model's own greedy output is its likeliest
+    reply by construction."""
+    if reduce not in ("mean", "sum"):
+        raise ValueError(f"reduce must be 'mean' or 'sum', got {reduce!r}")
     prompt = tok.apply_chat_template([{"role": "user", "content": question}], tokenize=False,
                                      add_generation_prompt=True)
     p_ids = tok(prompt, add_special_tokens=False)["input_ids"]
     a_ids = tok(answer, add_special_tokens=False)["input_ids"]
     ids = torch.tensor([p_ids + a_ids], device=next(model.parameters()).device)
     logp = torch.log_softmax(model(input_ids=ids).logits[0, len(p_ids) - 1:-1].float(), -1)
-    return logp.gather(-1, ids[0, len(p_ids):, None]).mean().item()
+    token_logp = logp.gather(-1, ids[0, len(p_ids):, None])
+    return (token_logp.mean() if reduce == "mean" else token_logp.sum()).item()

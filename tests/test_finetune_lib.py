@@ -270,6 +270,10 @@ def test_answer_logprob_is_the_mean_log_probability_of_the_answer_tokens(tok):
     want = sum(logp[len(p) - 1 + i, t].item() for i, t in enumerate(a)) / len(a)
     assert ev.answer_logprob(m, tok, "Who wrote Hamlet?", "Shakespeare.") == pytest.approx(want,
                                                                                       rel=1e-5)
+    total = ev.answer_logprob(m, tok, "Who wrote Hamlet?", "Shakespeare.", reduce="sum")
+    assert total == pytest.approx(want * len(a), rel=1e-5)
+    with pytest.raises(ValueError, match="reduce"):
+        ev.answer_logprob(m, tok, "Who wrote Hamlet?", "Shakespeare.", reduce="max")
 
 
 def test_generated_answers_are_correct():
