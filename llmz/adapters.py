@@ -20,6 +20,8 @@ the bottleneck adapter).
 - **Training**: :func:`padded_batches`, :func:`predict`, :func:`train_classifier` (chapter 1's
   ``train_loop`` with chapter 6's classification loss, timed), and :func:`lm_with_body`, which
   runs a PEFT-tuned classifier's body as a language model again (to measure forgetting).
+- **QLoRA on a CPU**: :func:`keep_4bit_trainable` keeps bitsandbytes' 4-bit layers in the one
+  weight layout that both evaluation and training read.
 """
 from __future__ import annotations
 
@@ -471,6 +473,22 @@ def train_classifier(model: nn.Module, batch_fn: Callable[[int], tuple], steps: 
     hist["step_s"] = hist["seconds"] / steps
     model.eval()
     return hist
+
+
+def keep_4bit_trainable(model: nn.Module) -> nn.Module:
+    """Stop bitsandbytes (0.50) from repacking ``model``'s 4-bit weights for its CPU inference
+    kernel, and return ``model``.
+
+    On a CPU with AVX512-BF16, a ``Linear4bit`` that runs in eval mode on an input without
+    gradients rewrites its weight, once and for good, into a layout only that kernel reads; a
+    backward pass through the layer afterwards fails ("a view of a leaf Variable that requires
+    grad is being used in an in-place operation"). QLoRA measures a model before, during and
+    after training, so every 4-bit layer is told not to repack (its ``support_avx512bf16_for_cpu``
+    flag). On other CPUs and on a GPU nothing changes."""
+    for layer in model.modules():
+        if hasattr(layer, "support_avx512bf16_for_cpu"):
+            layer.support_avx512bf16_for_cpu = False
+    return model
 
 
 def lm_with_body(clf: nn.Module, lm: nn.Module) -> nn.Module:

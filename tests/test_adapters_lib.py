@@ -350,3 +350,32 @@ def test_lm_with_body_runs_the_peft_body_under_the_lm_head():
         torch.testing.assert_close(shell(input_ids=x).logits, want)    # B = 0: unchanged
         clf.transformer.h[0].attn.c_attn.lora_B.fill_(0.1)
         assert not torch.allclose(shell(input_ids=x).logits, want)     # the LoRA layers count
+
+
+def test_keep_4bit_trainable_evaluate_then_train():
+    """A 4-bit model evaluated without gradients, then trained through LoRA (chapter 7's order):
+    on CPUs with AVX512-BF16 bitsandbytes 0.50 would repack the weights at the evaluation and
+    the backward pass would fail."""
+    pytest.importorskip("bitsandbytes")
+    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+    from transformers import AutoModelForSequenceClassification, BitsAndBytesConfig
+
+    from llmz.models import COURSE_MODEL
+
+    nf4 = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                             bnb_4bit_compute_dtype=torch.float32)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        COURSE_MODEL, num_labels=2, quantization_config=nf4, device_map={"": "cpu"})
+    assert ad.keep_4bit_trainable(model) is model
+    layers = [m for m in model.modules() if type(m).__name__ == "Linear4bit"]
+    assert layers and all(not m.support_avx512bf16_for_cpu for m in layers)
+    ids = torch.randint(0, 100, (2, 8))
+    with torch.no_grad():
+        before = model(input_ids=ids).logits
+    model = get_peft_model(prepare_model_for_kbit_training(model, use_gradient_checkpointing=False),
+                           LoraConfig(r=4, target_modules=["c_attn"], task_type="SEQ_CLS"))
+    model.train()
+    model(input_ids=ids).logits.sum().backward()
+    grads = [p.grad for n, p in model.named_parameters() if "lora_B" in n]
+    assert grads and all(g is not None for g in grads)
+    assert torch.isfinite(before).all()
