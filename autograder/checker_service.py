@@ -24,9 +24,11 @@ from pathlib import Path
 
 
 def test_cells(nb) -> dict:
-    """grade_id -> (names, forbid, options, body) of every ``%%graded`` test cell."""
-    from llmz.grading import _parse_line
+    """grade_id -> (names, forbid, options, body) of every ``%%graded`` test cell; each body
+    starts with the notebook's ``%%checker_helpers`` code."""
+    from llmz.grading import _parse_line, helper_source
 
+    helpers = helper_source(nb)  # the source's %%checker_helpers, before every body
     cells = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -35,7 +37,7 @@ def test_cells(nb) -> dict:
         first, _, body = cell.source.partition("\n")
         if first.startswith("%%graded"):
             names, forbid, opts = _parse_line(first[len("%%graded"):])
-            cells[meta["grade_id"]] = (names, forbid, opts, body)
+            cells[meta["grade_id"]] = (names, forbid, opts, helpers + body)
     return cells
 
 

@@ -27,7 +27,9 @@ array comes back as a numpy array, a tensor remembers whether it carries a gradi
 function in the kernel and returns the gradients.
 
 In the cell body these names are predefined: ``expect``, ``expect_equal``, ``expect_close``,
-``expect_shape``, ``expect_tensor``, ``has_grad``, ``grads_of``, ``torch``, ``np``.
+``expect_shape``, ``expect_tensor``, ``has_grad``, ``grads_of``, ``torch``, ``np``, and whatever
+the notebook's ``%%checker_helpers`` cell defines (shared test helpers, written once; they run in
+the checker before each body, and a graded run reads them from the exercise source).
 """
 from __future__ import annotations
 
@@ -696,7 +698,7 @@ def graded(line: str, cell: str) -> None:
         if "ref" in opts:
             verdict = _grader_check(opts["ref"], ip.user_ns)
         else:
-            verdict = _CHECKER.run(cell, names, forbid, ip.user_ns,
+            verdict = _CHECKER.run(_HELPERS["source"] + cell, names, forbid, ip.user_ns,
                                    opts.get("allow_mutation", False), opts.get("stateful", False))
     except KeyboardInterrupt:
         _CHECKER.stop()
@@ -712,8 +714,47 @@ def graded(line: str, cell: str) -> None:
     print(verdict.get("summary", "ok"))
 
 
+HELPERS_MAGIC = "%%checker_helpers"
+_HELPERS: dict = {"source": "", "cells": {}}   # practising: helper cells run so far
+
+
+def checker_helpers(line: str, cell: str) -> None:
+    """The ``%%checker_helpers`` cell magic: definitions (tiny models, reference functions)
+    that every later ``%%graded`` cell of the notebook may use, written once. They run in the
+    checker, before each test body, never in this kernel; a graded run takes them from the
+    exercise source (:func:`helper_source`), whatever the submission's copy says. With
+    ``--run-here`` the kernel runs them as well, for the learner's own experiments."""
+    import ast
+
+    try:
+        names = [n.name for n in ast.parse(cell).body
+                 if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    except SyntaxError as exc:
+        raise GradingError(f"the checker helpers do not parse: {exc}") from None
+    # one entry per helper cell (re-running a cell replaces its entry), in notebook order
+    _HELPERS["cells"][tuple(sorted(names))] = cell.rstrip("\n") + "\n\n"
+    _HELPERS["source"] = "".join(_HELPERS["cells"].values())
+    if "--run-here" in line.split():  # the same definitions for the learner to use, too
+        from IPython import get_ipython
+
+        exec(compile(cell, "<checker helpers>", "exec"), get_ipython().user_ns)
+    print("helpers for the test cells below: " + (", ".join(names) or "none"))
+
+
+def helper_source(nb) -> str:
+    """The ``%%checker_helpers`` cells of notebook ``nb``, joined: what the grader's checker
+    runs before each test body."""
+    out = ""
+    for cell in nb.cells:
+        first, _, body = cell.source.partition("\n")
+        if cell.cell_type == "code" and first.split()[:1] == [HELPERS_MAGIC]:
+            out += body.rstrip("\n") + "\n\n"
+    return out
+
+
 def load_ipython_extension(ip) -> None:
     ip.register_magic_function(graded, magic_kind="cell", magic_name="graded")
+    ip.register_magic_function(checker_helpers, magic_kind="cell", magic_name="checker_helpers")
 
 
 try:  # importing this module in a notebook registers %%graded

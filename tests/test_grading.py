@@ -133,3 +133,53 @@ def test_without_a_sandbox_grading_for_credit_is_refused(monkeypatch):
                            allow_unisolated=True)
     assert res.status == "graded" and res.score == res.max_score, res.message
     assert res.isolation.startswith("UNISOLATED")
+
+
+def test_checker_helpers_run_in_the_checker_and_come_from_the_source():
+    """``%%checker_helpers`` definitions reach every later test body; without --run-here they
+    stay out of the learner's kernel; re-running a helper cell replaces it; and the grader's
+    test bodies start with the helpers of the source notebook, not of a submission."""
+    res = _run_cells([
+        "import llmz.grading\nimport torch",
+        "%%checker_helpers\ndef oracle(x):\n    return 2 * x",
+        "def double(x):\n    return x + x",
+        "%%graded double\nexpect_close(double(torch.ones(2)), oracle(torch.ones(2)), 'doubling')",
+        "print('oracle' in globals())",
+        "%%checker_helpers --run-here\ndef make_input():\n    return torch.arange(3.0)",
+        "print(make_input().tolist())",
+        "%%checker_helpers\ndef oracle(x):\n    return 3 * x",  # the same helper, redefined
+        "%%graded double\nexpect_close(double(torch.ones(2)), oracle(make_input()[:2] * 0 + 1), 'tripled')",
+    ])
+    assert res[1][1] is None and "oracle" in res[1][0]
+    assert res[3][1] is None and "ok" in res[3][0], res[3]
+    assert res[4][0].strip() == "False", "a checker helper leaked into the learner's kernel"
+    assert res[6][0].strip() == "[0.0, 1.0, 2.0]"
+    assert res[8][1] is not None and "tripled" in res[8][1].evalue, "the redefined helper was not used"
+
+    from autograder.checker_service import test_cells
+    from llmz.grading import HELPERS_MAGIC, helper_source
+
+    src = nbformat.v4.new_notebook()
+    src.cells = [nbformat.v4.new_code_cell(HELPERS_MAGIC + "\ndef oracle(x):\n    return 2 * x"),
+                 nbformat.v4.new_code_cell("%%graded double\nexpect(double(1) == oracle(1), 'd')")]
+    src.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "t1", "points": 1}
+    assert helper_source(src).startswith("def oracle(x):")
+    (names, _, _, body), = test_cells(src).values()
+    assert names == ["double"] and body.startswith("def oracle(x):") and body.endswith("'d')")
+
+
+def test_checker_helpers_in_the_exercises_are_locked():
+    """A learner cannot edit the helpers the tests use: every ``%%checker_helpers`` cell of an
+    exercise source is a locked nbgrader cell."""
+    from llmz.grading import HELPERS_MAGIC
+
+    found = 0
+    for name in assignments():
+        nb = nbformat.read(SOLUTIONS / name / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.source.startswith(HELPERS_MAGIC):
+                found += 1
+                meta = cell.metadata.get("nbgrader", {})
+                assert meta.get("locked") and not meta.get("solution") and not meta.get("grade"), \
+                    (name, meta)
+    assert found >= 3
