@@ -11,6 +11,9 @@ reference library in ``tests/test_finetune_lib.py``.
   one, read off its next-token logits for "A" and "B") and :func:`judge_both_orders`, which asks
   twice with the answers swapped to expose position bias; :func:`answer_logprob`, which scores
   one answer at a time by its log-probability under the judge model (per token or summed).
+- Uncertainty: :func:`bootstrap_ci` (a mean and its percentile bootstrap interval over test
+  items) and :func:`paired_bootstrap_diff` (the same for the difference of two methods scored
+  on the same items).
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import torch.nn.functional as F
 
 __all__ = ["lm_nll", "perplexity", "confusion_matrix", "classification_metrics",
            "bleu_tokenize", "bleu", "rouge_tokenize", "rouge_l", "JUDGE_TEMPLATE",
-           "judge_prob_a", "judge_both_orders", "answer_logprob"]
+           "judge_prob_a", "judge_both_orders", "answer_logprob", "bootstrap_ci",
+           "paired_bootstrap_diff"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,3 +215,33 @@ def answer_logprob(model, tok, question: str, answer: str, reduce: str = "mean")
     logp = torch.log_softmax(model(input_ids=ids).logits[0, len(p_ids) - 1:-1].float(), -1)
     token_logp = logp.gather(-1, ids[0, len(p_ids):, None])
     return (token_logp.mean() if reduce == "mean" else token_logp.sum()).item()
+
+
+# --------------------------------------------------------------------------------------------
+# uncertainty over the test items
+# --------------------------------------------------------------------------------------------
+def bootstrap_ci(values, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+                 ) -> tuple[float, float, float]:
+    """``(mean, low, high)``: the mean of ``values`` (one number per test item, e.g. 1 for a
+    right answer) and a percentile bootstrap interval: the items are resampled with
+    replacement ``n_boot`` times, and the interval holds the middle ``level`` of the means."""
+    v = torch.as_tensor(list(values), dtype=torch.float64)
+    g = torch.Generator().manual_seed(seed)
+    idx = torch.randint(len(v), (n_boot, len(v)), generator=g)
+    means = v[idx].mean(1).sort().values
+    lo = means[int((1 - level) / 2 * n_boot)].item()
+    hi = means[min(n_boot - 1, int((1 + level) / 2 * n_boot))].item()
+    return v.mean().item(), lo, hi
+
+
+def paired_bootstrap_diff(a, b, n_boot: int = 2000, level: float = 0.95, seed: int = 0
+                          ) -> tuple[float, float, float]:
+    """``(mean, low, high)`` of ``a - b`` for two methods scored on the *same* items: resampling
+    the items keeps each pair together, so what the items share (an easy review is easy for
+    both) cancels, and the interval is narrower than the two separate ones suggest."""
+    a = torch.as_tensor(list(a), dtype=torch.float64)
+    b = torch.as_tensor(list(b), dtype=torch.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"paired scores need the same items: {tuple(a.shape)} vs {tuple(b.shape)}")
+    return bootstrap_ci(a - b, n_boot, level, seed)
+

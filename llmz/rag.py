@@ -26,6 +26,8 @@ from typing import Callable, Protocol, Sequence
 
 import torch
 
+from .evaluate import bootstrap_ci  # noqa: F401  (chapter 9 calls it rag.bootstrap_ci)
+
 # --------------------------------------------------------------------------------------------
 # knowledge bases
 # --------------------------------------------------------------------------------------------
@@ -475,18 +477,6 @@ def evaluate_retriever(ranked: list[list[int]], relevant: list[set[int]],
     m = retrieval_metrics(ranked, relevant, 10)
     row["MRR@10"], row["nDCG@10"] = m["mrr"], m["ndcg"]
     return row
-
-
-def bootstrap_ci(values: Sequence[float], n_boot: int = 2000, level: float = 0.95, seed: int = 0
-                 ) -> tuple[float, float, float]:
-    """(mean, low, high): the mean and a percentile bootstrap interval over questions."""
-    v = torch.as_tensor(list(values), dtype=torch.float64)
-    g = torch.Generator().manual_seed(seed)
-    idx = torch.randint(len(v), (n_boot, len(v)), generator=g)
-    means = v[idx].mean(1).sort().values
-    lo = means[int((1 - level) / 2 * n_boot)].item()
-    hi = means[min(n_boot - 1, int((1 + level) / 2 * n_boot))].item()
-    return v.mean().item(), lo, hi
 
 
 # --------------------------------------------------------------------------------------------

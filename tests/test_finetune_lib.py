@@ -294,3 +294,18 @@ def test_generated_answers_are_correct():
                 a, b = b, a           # "Add b to a's a", "Take b from a's a"
             want = a + b if ex["task"] == "add_cot" else a - b
             assert ex["answer"] == str(want), text
+
+
+def test_paired_bootstrap_diff_cancels_what_the_items_share():
+    g = torch.Generator().manual_seed(0)
+    easy = (torch.rand(300, generator=g) < 0.5).double()     # what both methods get right
+    a = torch.maximum(easy, (torch.rand(300, generator=g) < 0.2).double())
+    b = easy
+    mean, lo, hi = ev.paired_bootstrap_diff(a, b)
+    assert math.isclose(mean, (a - b).mean().item()) and 0 < lo <= mean <= hi
+    _, lo_a, hi_a = ev.bootstrap_ci(a)
+    _, lo_b, hi_b = ev.bootstrap_ci(b)
+    assert hi - lo < (hi_a - lo_a) + (hi_b - lo_b)           # narrower than two separate intervals
+    assert ev.paired_bootstrap_diff([1, 0, 1], [1, 0, 1]) == (0.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="same items"):
+        ev.paired_bootstrap_diff([1, 0], [1, 0, 1])
