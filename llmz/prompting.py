@@ -1,14 +1,17 @@
 """Prompting and in-context learning (chapter 5).
 
-- Writing prompts: :func:`build_prompt` joins the five parts of a prompt, :func:`build_messages`
+- Writing prompts: :func:`compose_prompt` joins the five parts of a prompt, :func:`build_messages`
   turns them into chat messages, :func:`few_shot_prompt` lays out solved examples before a query
-  and :func:`select_shots` picks k of them that fit a token budget.
+  (exercise 5's contract, with a choice of layout) and :func:`draw_shots` draws k of them at
+  random within a token budget.
 - Getting answers: :func:`generate_text` continues a batch of prompts, :func:`chat` answers a
   batch of conversations through the model's chat template.
 - A language model as a classifier, without training: :func:`label_logprobs` scores each label
-  by its log-likelihood after each prompt, :func:`classify_by_likelihood` takes the best one.
-- Checking and forcing the shape of an answer: :func:`validate_json` lists what is wrong with a
-  JSON answer, :func:`schema_options` spells out every answer a tiny schema allows, and
+  by its log-likelihood after a prompt (exercise 5's contract for one prompt, batched for many),
+  :func:`classify_by_likelihood` takes the best one.
+- Checking and forcing the shape of an answer: :func:`validate_fields` lists what is wrong with a
+  JSON answer whose fields each take a type or a list of values (exercise 5's ``validate_json``
+  takes a JSON-Schema subset instead), :func:`schema_options` spells out every answer a tiny schema allows, and
   :func:`constrained_generate` decodes with a mask (:func:`allowed_tokens`) that lets through
   only the tokens that keep the answer on the way to one of the allowed ones.
 
@@ -24,20 +27,25 @@ import random
 import torch
 import torch.nn.functional as F
 
-__all__ = ["PARTS", "build_prompt", "build_messages", "few_shot_prompt", "n_tokens",
-           "select_shots", "generate_text", "chat", "label_logprobs", "classify_by_likelihood",
-           "validate_json", "schema_options", "allowed_tokens", "constrained_generate"]
+__all__ = ["PARTS", "INPUT_OUTPUT", "REVIEW_SENTIMENT", "compose_prompt", "build_messages",
+           "few_shot_prompt", "n_tokens", "draw_shots", "generate_text", "chat", "label_logprobs",
+           "classify_by_likelihood", "validate_fields", "schema_options", "allowed_tokens",
+           "constrained_generate"]
 
-# the five parts of a prompt, in the order build_prompt writes them
+# the five parts of a prompt, in the order compose_prompt writes them
 PARTS = ("context", "instruction", "task", "setup", "output_format")
+# layouts of one solved example for few_shot_prompt
+INPUT_OUTPUT = "Input: {text}\nOutput: {label}"          # exercise 5's
+REVIEW_SENTIMENT = "Review: {text}\nSentiment: {label}"  # chapters 5 and 6's reviews
 
 
 # --------------------------------------------------------------------------------------------
 # writing prompts
 # --------------------------------------------------------------------------------------------
-def build_prompt(context: str = "", instruction: str = "", task: str = "", setup: str = "",
-                 output_format: str = "", sep: str = "\n\n") -> str:
-    """One prompt from its five parts, in the order of :data:`PARTS`, empty parts left out.
+def compose_prompt(context: str = "", instruction: str = "", task: str = "", setup: str = "",
+                   output_format: str = "", sep: str = "\n\n") -> str:
+    """One prompt from its five parts, in the order of :data:`PARTS`, empty parts left out,
+    as plain paragraphs (exercise 5's ``build_prompt`` writes a ``### header`` above each).
 
     ``context``: the background or the role the model plays; ``instruction``: how to do the
     task (style, audience, length); ``task``: what to do, with its input; ``setup``: anything
@@ -52,18 +60,20 @@ def build_messages(context: str = "", instruction: str = "", task: str = "", set
     """The same parts as chat messages: what holds for the whole conversation (context,
     instruction, setup) becomes the system message, this request (task, output format) the
     user message."""
-    system = build_prompt(context=context, instruction=instruction, setup=setup)
-    user = build_prompt(task=task, output_format=output_format)
+    system = compose_prompt(context=context, instruction=instruction, setup=setup)
+    user = compose_prompt(task=task, output_format=output_format)
     return ([{"role": "system", "content": system}] if system else []) + [
         {"role": "user", "content": user}]
 
 
-def few_shot_prompt(shots, query: str, template: str = "Review: {text}\nSentiment: {label}",
-                    instruction: str = "", sep: str = "\n\n") -> str:
-    """An instruction, the solved examples ``shots`` (``(text, label)`` pairs) and the query,
-    each written with ``template``. The query stops right before its label slot, *without* the
-    space before it: score or generate labels as ``" " + label``, the way they were tokenized
-    inside the examples."""
+def few_shot_prompt(shots, query: str, instruction: str = "", *, template: str = INPUT_OUTPUT,
+                    sep: str = "\n\n") -> str:
+    """An optional instruction (stripped), the solved examples ``shots`` (``(text, label)``
+    pairs) and the query, in blocks separated by a blank line, each example written with
+    ``template`` (exercise 5's ``Input:``/``Output:`` layout unless asked otherwise, e.g.
+    :data:`REVIEW_SENTIMENT`). The query stops right before its label slot, *without* the space
+    before it: score or generate labels as ``" " + label``, the way they were tokenized inside
+    the examples."""
     head = template.split("{label}")[0].format(text=query).rstrip()
     blocks = [instruction.strip()] if instruction.strip() else []
     blocks += [template.format(text=t, label=lab) for t, lab in shots]
@@ -75,11 +85,12 @@ def n_tokens(tokenizer, text: str) -> int:
     return len(tokenizer(text)["input_ids"])
 
 
-def select_shots(pool, query: str, tokenizer, budget: int, k: int, seed: int = 0,
-                 **prompt_kw) -> list:
+def draw_shots(pool, query: str, tokenizer, budget: int, k: int, seed: int = 0,
+               **prompt_kw) -> list:
     """Up to ``k`` examples drawn from ``pool`` at random (``seed``), in the order drawn, such
     that ``few_shot_prompt(shots, query, **prompt_kw)`` stays within ``budget`` tokens. It stops
-    at the first example that would not fit, so it may return fewer than ``k``."""
+    at the first example that would not fit, so it may return fewer than ``k``. (Exercise 5's
+    ``select_shots`` walks the pool in order instead, and skips what does not fit.)"""
     order = random.Random(seed).sample(range(len(pool)), len(pool))
     shots = []
     for i in order[:k]:
@@ -142,15 +153,19 @@ def _common_prefix(rows: list[list[int]]) -> int:
 
 @torch.no_grad()
 def label_logprobs(model, tokenizer, prompts, labels, batch_size: int = 32) -> torch.Tensor:
-    """``(N, L)`` log-probabilities of each label (a string, e.g. ``" positive"``) as the
-    continuation of each prompt: the sum of its tokens' log-probabilities.
+    """Log-probabilities of each label (a string, e.g. ``" positive"``) as the continuation of
+    a prompt: the sum of its tokens' log-probabilities, prompt and label encoded separately.
+    For one prompt (a string) a tensor of shape ``(L,)``, as in exercise 5; for a list of N
+    prompts, ``(N, L)``.
 
     No text is generated. One forward pass reads prompt + label, and the logits give the
     probability of every label token given what comes before it. The token prefix that all
     prompts share (the instruction and the examples of a few-shot prompt) is read only once:
     its keys and values (the KV cache of chapter 4) serve every row. When every label is a
     single token, one pass over each prompt scores all the labels at once."""
-    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
+    if isinstance(prompts, str):
+        return label_logprobs(model, tokenizer, [prompts], labels, batch_size)[0]
+    prompts = list(prompts)
     rows = [tokenizer(p)["input_ids"] for p in prompts]
     label_ids = [tokenizer(lab, add_special_tokens=False)["input_ids"] for lab in labels]
     single = all(len(ids) == 1 for ids in label_ids)
@@ -206,7 +221,7 @@ def _allowed_value(value, rule) -> bool:
     return any(type(value) is type(r) and value == r for r in rule)   # an enum: list of values
 
 
-def validate_json(text: str, schema: dict) -> list[str]:
+def validate_fields(text: str, schema: dict) -> list[str]:
     """What is wrong with ``text`` as an answer in the format ``schema``; ``[]`` if nothing.
 
     ``schema`` maps each required key to a list of allowed values (an enum) or to a type, e.g.

@@ -60,11 +60,11 @@ def reference_logprobs(model, tok, prompts, labels):
 # ------------------------------------------------------------------------------------------
 # writing prompts
 # ------------------------------------------------------------------------------------------
-def test_build_prompt_orders_parts_and_skips_empty_ones():
-    p = prompting.build_prompt(output_format="Bullets.", task="Explain fractions.",
-                               context="You are a teacher.", setup="  ")
+def test_compose_prompt_orders_parts_and_skips_empty_ones():
+    p = prompting.compose_prompt(output_format="Bullets.", task="Explain fractions.",
+                                 context="You are a teacher.", setup="  ")
     assert p == "You are a teacher.\n\nExplain fractions.\n\nBullets."
-    assert prompting.build_prompt() == ""
+    assert prompting.compose_prompt() == ""
 
 
 def test_build_messages_splits_system_and_user():
@@ -76,20 +76,26 @@ def test_build_messages_splits_system_and_user():
 
 
 def test_few_shot_prompt_stops_before_the_label_without_a_space():
-    p = prompting.few_shot_prompt([("good play", "positive")], "bad play", instruction="Classify.")
+    p = prompting.few_shot_prompt([("good play", "positive")], "bad play", " Classify. ",
+                                  template=prompting.REVIEW_SENTIMENT)
     assert p == ("Classify.\n\nReview: good play\nSentiment: positive\n\n"
                  "Review: bad play\nSentiment:")
-    assert prompting.few_shot_prompt([], "x") == "Review: x\nSentiment:"
+    # the default layout is exercise 5's, and so is the argument order
+    assert (prompting.few_shot_prompt([("good film", "positive")], "dull plot", "Classify the review.")
+            == "Classify the review.\n\nInput: good film\nOutput: positive\n\nInput: dull plot\nOutput:")
+    assert prompting.few_shot_prompt([], "x") == "Input: x\nOutput:"
+    assert (prompting.few_shot_prompt([], "x", template=prompting.REVIEW_SENTIMENT)
+            == "Review: x\nSentiment:")
 
 
-def test_select_shots_is_seeded_nested_and_within_budget(tok):
-    a = prompting.select_shots(POOL, "the play was fine", tok, budget=10_000, k=4, seed=3)
-    assert len(a) == 4 and a == prompting.select_shots(POOL, "the play was fine", tok, 10_000,
-                                                        4, seed=3)
-    assert prompting.select_shots(POOL, "the play was fine", tok, 10_000, 2, seed=3) == a[:2]
-    assert prompting.select_shots(POOL, "the play was fine", tok, 10_000, 0) == []
+def test_draw_shots_is_seeded_nested_and_within_budget(tok):
+    a = prompting.draw_shots(POOL, "the play was fine", tok, budget=10_000, k=4, seed=3)
+    assert len(a) == 4 and a == prompting.draw_shots(POOL, "the play was fine", tok, 10_000,
+                                                      4, seed=3)
+    assert prompting.draw_shots(POOL, "the play was fine", tok, 10_000, 2, seed=3) == a[:2]
+    assert prompting.draw_shots(POOL, "the play was fine", tok, 10_000, 0) == []
     full = prompting.n_tokens(tok, prompting.few_shot_prompt(a, "the play was fine"))
-    capped = prompting.select_shots(POOL, "the play was fine", tok, budget=full - 1, k=4, seed=3)
+    capped = prompting.draw_shots(POOL, "the play was fine", tok, budget=full - 1, k=4, seed=3)
     assert capped == a[:len(capped)] and len(capped) < 4
     assert prompting.n_tokens(tok, prompting.few_shot_prompt(capped, "the play was fine")) < full
 
@@ -113,9 +119,9 @@ def test_label_logprobs_without_a_shared_prefix_and_for_one_prompt(model, tok):
     torch.testing.assert_close(prompting.label_logprobs(model, tok, prompts, labels),
                                reference_logprobs(model, tok, prompts, labels),
                                atol=1e-4, rtol=1e-4)
-    one = prompting.label_logprobs(model, tok, "KING:", labels)
-    assert one.shape == (1, 2)
-    torch.testing.assert_close(one, reference_logprobs(model, tok, ["KING:"], labels),
+    one = prompting.label_logprobs(model, tok, "KING:", labels)   # one prompt: (L,), as exercise 5
+    assert one.shape == (2,)
+    torch.testing.assert_close(one, reference_logprobs(model, tok, ["KING:"], labels)[0],
                                atol=1e-4, rtol=1e-4)
 
 
@@ -129,9 +135,9 @@ def test_classify_by_likelihood_takes_the_argmax(model, tok):
 # ------------------------------------------------------------------------------------------
 # validation and constrained decoding
 # ------------------------------------------------------------------------------------------
-def test_validate_json_accepts_a_valid_answer():
-    assert prompting.validate_json('{"sentiment": "negative", "stars": 2}', SCHEMA) == []
-    assert prompting.validate_json(' {"stars": 5, "sentiment": "positive"}\n', SCHEMA) == []
+def test_validate_fields_accepts_a_valid_answer():
+    assert prompting.validate_fields('{"sentiment": "negative", "stars": 2}', SCHEMA) == []
+    assert prompting.validate_fields(' {"stars": 5, "sentiment": "positive"}\n', SCHEMA) == []
 
 
 @pytest.mark.parametrize("text,needle", [
@@ -146,22 +152,22 @@ def test_validate_json_accepts_a_valid_answer():
     ('{"sentiment": "positive", "stars": true}', "'stars' must be one of"),
     ('{"sentiment": "positive", "stars": 4.0}', "'stars' must be one of"),
 ])
-def test_validate_json_says_what_is_wrong(text, needle):
-    errors = prompting.validate_json(text, SCHEMA)
+def test_validate_fields_says_what_is_wrong(text, needle):
+    errors = prompting.validate_fields(text, SCHEMA)
     assert errors and any(needle in e for e in errors), errors
 
 
-def test_validate_json_with_type_rules():
+def test_validate_fields_with_type_rules():
     schema = {"name": str, "age": int}
-    assert prompting.validate_json('{"name": "Ann", "age": 7}', schema) == []
-    assert "'age' must be of type int" in prompting.validate_json('{"name": "Ann", "age": true}',
+    assert prompting.validate_fields('{"name": "Ann", "age": 7}', schema) == []
+    assert "'age' must be of type int" in prompting.validate_fields('{"name": "Ann", "age": true}',
                                                                   schema)[0]
 
 
 def test_schema_options_lists_every_valid_answer():
     options = prompting.schema_options(SCHEMA)
     assert len(options) == 10 and len(set(options)) == 10
-    assert all(prompting.validate_json(o, SCHEMA) == [] for o in options)
+    assert all(prompting.validate_fields(o, SCHEMA) == [] for o in options)
     assert json.loads(options[0]) == {"sentiment": "positive", "stars": 1}
     with pytest.raises(ValueError):
         prompting.schema_options({"name": str})
@@ -186,7 +192,7 @@ def test_constrained_generate_only_emits_options(model, tok):
         torch.manual_seed(0)
         out = prompting.constrained_generate(model, tok, prompts, options, **kw)
         assert all(o in options for o in out), out
-        assert all(prompting.validate_json(o, SCHEMA) == [] for o in out)
+        assert all(prompting.validate_fields(o, SCHEMA) == [] for o in out)
 
 
 def test_constrained_choice_of_one_token_labels_is_the_likelihood_argmax(model, tok):
