@@ -74,12 +74,27 @@ def model_available(name: str) -> bool:
     return not _offline()
 
 
+@contextlib.contextmanager
 def _quiet():
-    """Silence transformers' progress bars and the GGUF converter's tqdm (stderr)."""
+    """Silence transformers' progress bars and the GGUF converter's tqdm. In a notebook that
+    tqdm is ``tqdm.auto``'s widget, drawn through IPython rather than stderr, and a rendered page
+    would need a CDN script to show it; the converter's loop runs without it here."""
     import transformers
 
     transformers.utils.logging.disable_progress_bar()
-    return contextlib.redirect_stderr(io.StringIO())
+    try:
+        from transformers import modeling_gguf_pytorch_utils as gguf
+    except ImportError:  # an older transformers
+        gguf = None
+    saved = getattr(gguf, "tqdm", None)
+    if saved is not None:
+        gguf.tqdm = lambda iterable, *args, **kwargs: iterable
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        if saved is not None:
+            gguf.tqdm = saved
 
 
 def _load_smollm2(**kw):
@@ -91,6 +106,7 @@ def _load_smollm2(**kw):
                 AutoTokenizer.from_pretrained(cached))
     pkg = _smollm2_package_dir()
     if pkg is not None:  # de-quantize the GGUF once (about 25 s), then load from the cache
+        print("SmolLM2: de-quantizing the packaged GGUF weights, once; later loads read a cache")
         with _quiet():
             tok = AutoTokenizer.from_pretrained(pkg, gguf_file=_SMOLLM2_GGUF)
             model = AutoModelForCausalLM.from_pretrained(pkg, gguf_file=_SMOLLM2_GGUF)

@@ -75,3 +75,16 @@ def test_contrast_reviews_share_their_bag_and_leave_the_default_unchanged():
         mirrored = " ".join(second if w == first else first if w == second else w for w in words)
         assert sorted(mirrored.split()) == sorted(words)
         assert (first in data._POS) == bool(label) and (second in data._POS) != bool(label)
+
+
+def test_model_loading_draws_no_progress_widget():
+    """The GGUF converter's tqdm.auto would draw a notebook widget (a CDN script on the rendered
+    page): while a model loads, the converter gets a silent loop, restored afterwards."""
+    gguf = pytest.importorskip("transformers.modeling_gguf_pytorch_utils")
+    from llmz.models import _quiet
+
+    before = gguf.tqdm
+    with _quiet():
+        items = [1, 2, 3]
+        assert gguf.tqdm(items, desc="x") is items
+    assert gguf.tqdm is before
