@@ -7,12 +7,19 @@ import matplotlib.pyplot as plt
 
 
 def style() -> None:
-    """Apply the course's figure style (called by the helpers below)."""
+    """Apply the course's figure style (called by the helpers below), and show table floats
+    with 3 decimals (``0.110``, not pandas' default ``0.110000``) unless a chapter chose otherwise."""
     matplotlib.rcParams.update({
         "figure.figsize": (6.4, 3.6), "figure.dpi": 110, "axes.grid": True,
         "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
         "font.size": 10,
     })
+    try:
+        import pandas as pd
+    except ImportError:
+        return
+    if pd.get_option("display.precision") == 6:     # pandas' default; a chapter's own choice stays
+        pd.set_option("display.precision", 3)
 
 
 def plot_curves(curves: dict, xlabel: str = "step", ylabel: str = "loss", title: str = "",

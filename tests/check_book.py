@@ -1,6 +1,7 @@
 """Checks the built HTML book (run by `make book`): every chapter and exercise page exists,
-executed chapters show figures and no errors, Colab launch links point at the right files, and
-the prose renders its maths: no sentence swallowed into a formula, no stray dollar sign."""
+executed chapters show figures (each with alt text) and no errors or widgets, Colab launch links
+point at the right files, and the prose renders its maths: no sentence swallowed into a formula,
+no stray dollar sign."""
 from __future__ import annotations
 
 import re
@@ -34,6 +35,23 @@ def math_problems(body: str) -> list[str]:
     for line in soup.get_text().splitlines():
         if "$" in line:
             out.append(f"a stray $ in the text: {line.strip()[:80]!r}")
+    return out
+
+
+def figure_problems(body: str) -> list[str]:
+    """Figures without a description (an image whose alt text is missing or its own file name,
+    which is what a figure cell without ``mystnb.image.alt`` metadata renders as) and notebook
+    widgets (a progress bar's widget needs a CDN script to show anything)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    out = []
+    for img in soup.select(".cell_output img"):
+        alt = (img.get("alt") or "").strip()
+        if not alt or re.search(r"\.(png|jpe?g|svg)$", alt) or "_images/" in alt:
+            out.append(f"a figure without alt text ({img.get('src', '?')})")
+    if soup.select('script[type="application/vnd.jupyter.widget-view+json"]'):
+        out.append("a notebook widget in an output (print a line instead)")
     return out
 
 
@@ -71,6 +89,7 @@ def main(html_dir: str) -> int:
                 problems.append(f"{page}: warnings in the rendered output")
             if text.count("<img") < 2:
                 problems.append(f"{page}: fewer than two figures rendered")
+            problems += [f"{page}: {p}" for p in figure_problems(body)]
     for p in problems:
         print("book check:", p)
     if not problems:

@@ -22,3 +22,16 @@ def test_prose_inside_a_formula_and_a_stray_dollar_are_found():
 
 def test_formulas_with_text_arguments_code_and_outputs_pass():
     assert math_problems(CLEAN) == []
+
+
+def test_figures_without_alt_text_and_widgets_are_found():
+    from tests.check_book import figure_problems
+
+    bad = ('<div class="cell_output"><img alt="../_images/3f2a.png" src="../_images/3f2a.png"/>'
+           '<img src="../_images/77.png"/>'
+           '<script type="application/vnd.jupyter.widget-view+json">{"model_id": "x"}</script></div>')
+    found = figure_problems(bad)
+    assert sum("without alt text" in p for p in found) == 2, found
+    assert any("widget" in p for p in found), found
+    good = '<div class="cell_output"><img alt="Figure: loss against step" src="../_images/1.png"/></div>'
+    assert figure_problems(good) == []
