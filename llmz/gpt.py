@@ -3,6 +3,10 @@
 - ``GPTConfig``: the sizes of the model and the ids of its special tokens.
 - ``GPT``: token + position embeddings, ``n_layer`` pre-LayerNorm blocks (causal self-attention,
   GELU MLP), a final LayerNorm and an LM head tied to the token embedding.
+- Three ablation knobs in ``GPTConfig`` (chapter 3), whose defaults are GPT-2:
+  ``pos_emb=False`` drops the position embedding, ``residual=False`` drops the skip connections,
+  ``norm="post"`` normalises after each residual addition (the original transformer's post-LN).
+  Only the defaults convert to Hugging Face.
 - ``to_hf_config`` / ``to_hf`` / ``from_hf``: exact conversion to and from Hugging Face's
   ``GPT2LMHeadModel``, so a trained model runs anywhere ``transformers`` does.
 - ``save_pretrained`` / ``load_pretrained``: a model directory (safetensors) that
@@ -41,6 +45,18 @@ class GPTConfig:
     bos_token_id: int | None = EOT_ID
     eos_token_id: int | None = EOT_ID
     pad_token_id: int | None = EOT_ID
+    # ablations (chapter 3); the defaults are GPT-2's architecture
+    pos_emb: bool = True       # learned position embedding ``wpe``; False: no position signal
+    residual: bool = True      # x + f(x) around each sub-layer; False: x = f(x)
+    norm: str = "pre"          # "pre": x + f(ln(x)) (GPT-2); "post": ln(x + f(x)) (2017 paper)
+
+    def __post_init__(self):
+        if self.norm not in ("pre", "post"):
+            raise ValueError(f"norm must be 'pre' or 'post', not {self.norm!r}")
+
+    def is_gpt2(self) -> bool:
+        """True for GPT-2's architecture (no ablation knob changed)."""
+        return self.pos_emb and self.residual and self.norm == "pre"
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +104,10 @@ class MLP(nn.Module):
 
 
 class Block(nn.Module):
-    """A pre-LayerNorm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."""
+    """A pre-LayerNorm transformer block: x + attn(ln(x)), then x + mlp(ln(x)).
+
+    The ablations of ``cfg``: ``norm="post"`` computes ln(x + attn(x)), then ln(x + mlp(x));
+    ``residual=False`` leaves out the ``x +`` of either form."""
 
     def __init__(self, cfg: GPTConfig):
         super().__init__()
@@ -96,10 +115,19 @@ class Block(nn.Module):
         self.attn = CausalSelfAttention(cfg)
         self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.mlp = MLP(cfg)
+        self.residual, self.post_ln = cfg.residual, cfg.norm == "post"
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.post_ln or not self.residual:
+            return self._ablated(x)
         x = x + self.attn(self.ln_1(x))
         return x + self.mlp(self.ln_2(x))
+
+    def _ablated(self, x: torch.Tensor) -> torch.Tensor:
+        for ln, f in ((self.ln_1, self.attn), (self.ln_2, self.mlp)):
+            skip = x if self.residual else 0
+            x = ln(skip + f(x)) if self.post_ln else skip + f(ln(x))
+        return x
 
 
 class GPT(nn.Module):
@@ -115,7 +143,8 @@ class GPT(nn.Module):
         self.config = cfg
         self.transformer = nn.ModuleDict(dict(
             wte=nn.Embedding(cfg.vocab_size, cfg.n_embd),   # token embedding
-            wpe=nn.Embedding(cfg.n_ctx, cfg.n_embd),        # learned position embedding
+            **({"wpe": nn.Embedding(cfg.n_ctx, cfg.n_embd)}  # learned position embedding
+               if cfg.pos_emb else {}),
             drop=nn.Dropout(cfg.dropout),
             h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
             ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias),
@@ -140,14 +169,18 @@ class GPT(nn.Module):
         """Number of parameters (the tied LM head counted once); ``non_embedding`` leaves out
         the position embedding (and the token embedding is the LM head, so it stays)."""
         n = sum(p.numel() for p in self.parameters())
-        return n - self.transformer.wpe.weight.numel() if non_embedding else n
+        if non_embedding and "wpe" in self.transformer:
+            return n - self.transformer.wpe.weight.numel()
+        return n
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
         B, T = idx.shape
         if T > self.config.n_ctx:
             raise ValueError(f"sequence of length {T} > block size n_ctx={self.config.n_ctx}")
-        pos = torch.arange(T, device=idx.device)
-        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))
+        x = self.transformer.wte(idx)
+        if "wpe" in self.transformer:
+            x = x + self.transformer.wpe(torch.arange(T, device=idx.device))
+        x = self.transformer.drop(x)
         for block in self.transformer.h:
             x = block(x)
         logits = self.lm_head(self.transformer.ln_f(x))
@@ -206,6 +239,11 @@ _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c
 def to_hf_config(cfg: GPTConfig):
     """The ``transformers.GPT2Config`` of the same architecture."""
     from transformers import GPT2Config
+
+    if not cfg.is_gpt2():
+        raise ValueError("GPT-2 has position embeddings, residual connections and pre-LN; "
+                         f"this ablated model (pos_emb={cfg.pos_emb}, residual={cfg.residual}, "
+                         f"norm={cfg.norm!r}) has no Hugging Face twin")
 
     return GPT2Config(
         vocab_size=cfg.vocab_size, n_positions=cfg.n_ctx, n_embd=cfg.n_embd,

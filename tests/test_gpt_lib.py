@@ -162,3 +162,104 @@ def test_weight_tying_init_and_optimizer():
     loss.backward()
     opt.step()
     assert m.lm_head.weight is m.transformer.wte.weight
+
+
+# --------------------------------------------------------------------------------------------
+# the ablation knobs (chapter 3): defaults are GPT-2, each knob changes one thing
+# --------------------------------------------------------------------------------------------
+def ablated(**knobs) -> gpt.GPTConfig:
+    return gpt.GPTConfig(**{**CFG.__dict__, **knobs})
+
+
+def test_default_knobs_are_gpt2():
+    cfg = gpt.GPTConfig()
+    assert cfg.pos_emb and cfg.residual and cfg.norm == "pre" and cfg.is_gpt2()
+    assert not ablated(norm="post").is_gpt2() and not ablated(residual=False).is_gpt2()
+    with pytest.raises(ValueError, match="norm"):
+        gpt.GPTConfig(norm="sandwich")
+
+
+def test_ablated_models_have_no_hf_twin():
+    for knobs in ({"pos_emb": False}, {"residual": False}, {"norm": "post"}):
+        with pytest.raises(ValueError, match="no Hugging Face twin"):
+            gpt.to_hf(gpt.GPT(ablated(**knobs)))
+
+
+def test_default_block_is_pre_ln_with_residuals():
+    torch.manual_seed(0)
+    block = randomize(gpt.Block(CFG)).eval()
+    x = torch.randn(2, 5, CFG.n_embd)
+    h = x + block.attn(block.ln_1(x))
+    torch.testing.assert_close(block(x), h + block.mlp(block.ln_2(h)))
+
+
+def test_same_seed_same_weights_for_every_knob():
+    """The knobs add or remove no parameter except ``wpe``, and draw the same initial weights."""
+    torch.manual_seed(0)
+    ref = gpt.GPT(CFG).state_dict()
+    for knobs in ({"residual": False}, {"norm": "post"}):
+        torch.manual_seed(0)
+        other = gpt.GPT(ablated(**knobs)).state_dict()
+        assert other.keys() == ref.keys()
+        assert all(torch.equal(other[k], ref[k]) for k in ref), knobs
+
+
+def test_no_position_embedding():
+    torch.manual_seed(0)
+    m = randomize(gpt.GPT(ablated(pos_emb=False))).eval()
+    assert "wpe" not in m.transformer
+    assert m.num_params() == m.num_params(non_embedding=True)
+    assert m.num_params() == gpt.GPT(CFG).num_params() - CFG.n_ctx * CFG.n_embd
+    # the same token repeated: without positions every position sees the same set of vectors,
+    # so every position predicts the same; with positions they differ
+    same = torch.full((1, 8), 3)
+    logits = m(same)[0][0]
+    torch.testing.assert_close(logits, logits[:1].expand_as(logits), atol=1e-5, rtol=1e-5)
+    with_pos = randomize(gpt.GPT(CFG)).eval()(same)[0][0]
+    assert not torch.allclose(with_pos, with_pos[:1].expand_as(with_pos), atol=1e-3)
+    hist_ids = torch.randint(0, CFG.vocab_size, (2, 9))
+    _, loss = m(hist_ids[:, :-1], hist_ids[:, 1:])
+    loss.backward()  # trains
+    assert m.transformer.wte.weight.grad is not None
+
+
+def test_no_residual_block():
+    torch.manual_seed(0)
+    block = randomize(gpt.Block(ablated(residual=False))).eval()
+    x = torch.randn(2, 5, CFG.n_embd)
+    torch.testing.assert_close(block(x), block.mlp(block.ln_2(block.attn(block.ln_1(x)))))
+
+
+def test_post_ln_block():
+    torch.manual_seed(0)
+    block = gpt.Block(ablated(norm="post")).eval()  # LayerNorm gains 1, biases 0
+    x = 3 * torch.randn(2, 5, CFG.n_embd) + 1
+    h = block.ln_1(x + block.attn(x))
+    y = block(x)
+    torch.testing.assert_close(y, block.ln_2(h + block.mlp(h)))
+    # a post-LN block's output is normalised: mean 0 and std 1 at every position
+    torch.testing.assert_close(y.mean(-1), torch.zeros(2, 5), atol=1e-5, rtol=0)
+    torch.testing.assert_close(y.var(-1, unbiased=False), torch.ones(2, 5), atol=1e-3, rtol=0)
+    both = gpt.Block(ablated(norm="post", residual=False)).eval()
+    torch.testing.assert_close(both(x), both.ln_2(both.mlp(both.ln_1(both.attn(x)))))
+
+
+def test_ablated_models_stay_causal_and_train():
+    ids = torch.randint(0, CFG.vocab_size, (2, CFG.n_ctx), generator=torch.Generator().manual_seed(2))
+    for knobs in ({"pos_emb": False}, {"residual": False}, {"norm": "post"}):
+        torch.manual_seed(0)
+        m = gpt.GPT(ablated(**knobs))
+        changed = ids.clone()
+        changed[:, 7:] = (ids[:, 7:] + 1) % CFG.vocab_size
+        with torch.no_grad():
+            a, b = m(ids)[0], m(changed)[0]
+        torch.testing.assert_close(a[:, :7], b[:, :7], atol=1e-6, rtol=0)
+        opt = m.configure_optimizer(0.0, 3e-3, device="cpu")
+        losses = []
+        for _ in range(30):  # memorise one batch
+            _, loss = m(ids[:, :-1], ids[:, 1:])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        assert losses[-1] < losses[0] - 0.5, knobs
