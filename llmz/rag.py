@@ -572,12 +572,13 @@ def grade_answer(response: str, answer: str) -> str:
 
 
 def answer_questions(model, tok, prompts: Sequence[str], max_new_tokens: int = 20,
-                     batch_size: int = 16) -> list[str]:
-    """Greedy chat answers of an instruct model to ``prompts`` (each the user's message)."""
+                     batch_size: int = 16, **generate_kw) -> list[str]:
+    """Chat answers of an instruct model to ``prompts`` (each the user's message): greedy unless
+    ``generate_kw`` asks for sampling (``do_sample=True, temperature=...``)."""
     from .prompting import chat
 
     out = []
     for i in range(0, len(prompts), batch_size):
         convs = [[{"role": "user", "content": p}] for p in prompts[i:i + batch_size]]
-        out += chat(model, tok, convs, max_new_tokens=max_new_tokens)
+        out += chat(model, tok, convs, max_new_tokens=max_new_tokens, **generate_kw)
     return out
