@@ -22,7 +22,14 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
   retrieval metrics, grounded prompts
 - ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
+import logging
+
 from .device import get_device, autocast_dtype, profile, set_seed, describe_device  # noqa: F401
+
+# bitsandbytes, which peft, trl and transformers' Trainer import, logs a warning on CPUs with
+# AVX512-BF16 about an optional kernel package it cannot find; it changes nothing the course
+# computes, and a chapter's output should not carry it. Errors still show.
+logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
 
 __version__ = "0.1.0"
 
