@@ -732,7 +732,8 @@ def checker_helpers(line: str, cell: str) -> None:
     except SyntaxError as exc:
         raise GradingError(f"the checker helpers do not parse: {exc}") from None
     # one entry per helper cell (re-running a cell replaces its entry), in notebook order
-    _HELPERS["cells"][tuple(sorted(names))] = cell.rstrip("\n") + "\n\n"
+    key = tuple(sorted(names)) or cell  # a cell that defines nothing is its own key
+    _HELPERS["cells"][key] = cell.rstrip("\n") + "\n\n"
     _HELPERS["source"] = "".join(_HELPERS["cells"].values())
     if "--run-here" in line.split():  # the same definitions for the learner to use, too
         from IPython import get_ipython
