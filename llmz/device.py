@@ -100,3 +100,32 @@ def describe_device(device=None) -> str:
         return (f"device: cuda ({props.name}, {props.total_memory / 2**30:.1f} GiB), "
                 f"autocast {str(dtype).replace('torch.', '')}, profile: {prof.name}")
     return f"device: {device.type}, fp32, profile: {prof.name}, torch {torch.__version__}"
+
+
+def launched_accelerator():
+    """An ``accelerate.Accelerator`` when this process is one of several started by a launcher
+    (``accelerate launch``, ``torchrun``: ``WORLD_SIZE`` > 1), else ``None``.
+
+    The course's training loops call this, so the same script trains on one device or, under
+    ``accelerate launch --multi_gpu --num_processes N``, data-parallel on N (DDP; gloo on CPUs):
+    every process draws the same global batch from the same seed and trains on its share of
+    the rows, and the averaged gradients equal those of one process on the whole batch."""
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return None
+    import torch
+    from accelerate import Accelerator
+
+    # without cpu=True a launch on a machine with no GPU falls back to one process
+    return Accelerator(cpu=not torch.cuda.is_available())
+
+
+def shard_rows(rows, accelerator):
+    """This process's share of a global batch: rows ``rank, rank + N, ...`` of ``N`` processes
+    (the whole batch without a launcher). The batch size must divide by ``N``."""
+    if accelerator is None:
+        return rows
+    n, rank = accelerator.num_processes, accelerator.process_index
+    if len(rows) % n:
+        raise ValueError(f"a global batch of {len(rows)} rows does not split over {n} processes;"
+                         f" use a batch size divisible by {n}")
+    return rows[rank::n]

@@ -325,16 +325,28 @@ def sft_train(model, data: list[tuple[list[int], list[int]]], *, steps: int,
     ``alpha < 1`` it minimises ``mixed_loss(task loss, LM loss on a replay batch, alpha)``.
     AdamW, warm-up then cosine decay (``llmz.pretrain.lr_at``), gradients clipped to ``clip``.
 
+    Under ``accelerate launch`` (N processes) the same call trains data-parallel: every process
+    samples the same global batch and trains on its N-th share of the rows, with the task loss
+    normalised by the global count of response tokens, so the averaged gradients and the
+    parameters equal one process's on the whole batch (``batch_size`` and ``replay_batch``
+    must divide by N); the history records global losses.
+
     Returns ``{"step", "loss", "task_loss", "orig_loss", "seconds"}``.
     """
     import time
 
-    from .device import get_device
+    from .device import get_device, launched_accelerator, shard_rows
     from .pretrain import Progress, lr_at, random_batch
 
-    device = torch.device(device) if device is not None else get_device()
+    acc = launched_accelerator()
+    device = acc.device if acc is not None else (
+        torch.device(device) if device is not None else get_device())
     model.to(device).train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    net = model
+    if acc is not None:
+        net, opt = acc.prepare(model, opt)
+        progress = progress and acc.is_main_process
     g = torch.Generator().manual_seed(seed)
     hist = {"step": [], "loss": [], "task_loss": [], "orig_loss": []}
     bar = Progress(steps, "fine-tuning") if progress else None
@@ -343,11 +355,20 @@ def sft_train(model, data: list[tuple[list[int], list[int]]], *, steps: int,
         for group in opt.param_groups:
             group["lr"] = lr_at(step, lr, warmup, steps, lr / 10)
         pick = torch.randint(len(data), (batch_size,), generator=g).tolist()
-        ids, mask, labels = (t.to(device) for t in pad_batch([data[i] for i in pick], pad_id))
-        l_new = response_loss(model(input_ids=ids, attention_mask=mask).logits, labels)
+        rows = [data[i] for i in pick]
+        ids, mask, labels = (t.to(device) for t in pad_batch(shard_rows(rows, acc), pad_id))
+        logits = net(input_ids=ids, attention_mask=mask).logits
+        if acc is None:
+            l_new = response_loss(logits, labels)
+        else:  # this share's summed token losses over the whole batch's count, times N
+            total = sum(sum(t != -100 for t in y[1:]) for _, y in rows)
+            l_new = F.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)),
+                                    labels[:, 1:].reshape(-1), ignore_index=-100,
+                                    reduction="sum") / max(total, 1) * acc.num_processes
         if replay is not None and alpha < 1:
-            x, y = random_batch(replay, replay_batch, replay_block, g, device)
-            l_orig = lm_loss(model, x, y)
+            x, y = (shard_rows(t, acc) for t in
+                    random_batch(replay, replay_batch, replay_block, g, device))
+            l_orig = lm_loss(model, x, y)  # the bare model: DDP takes one forward per backward
         else:
             l_orig = torch.zeros((), device=device)
         loss = mixed_loss(l_new, l_orig, alpha)
@@ -357,7 +378,7 @@ def sft_train(model, data: list[tuple[list[int], list[int]]], *, steps: int,
         opt.step()
         hist["step"].append(step)
         for key, value in (("loss", loss), ("task_loss", l_new), ("orig_loss", l_orig)):
-            hist[key].append(value.item())
+            hist[key].append((acc.reduce(value.detach(), "mean") if acc else value).item())
         if bar is not None:
             bar.update(hist["loss"][-1])
     if bar is not None:

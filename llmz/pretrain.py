@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from .device import autocast_dtype, get_device, needs_grad_scaler
+from .device import autocast_dtype, get_device, launched_accelerator, needs_grad_scaler, shard_rows
 from .gpt import GPT, GPTConfig
 
 __all__ = ["corpus_ids", "split_ids", "random_batch", "lr_at", "estimate_loss", "pretrain",
@@ -119,13 +119,24 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
     gradient norm to ``clip``, an AdamW step at the learning rate of :func:`lr_at`.
     ``val`` is evaluated every ``eval_every`` steps and at the end.
 
+    Under ``accelerate launch`` (N processes) the same call trains data-parallel: every
+    process draws the same global batch of ``batch_size`` windows and trains on its N-th share,
+    DDP averages the gradients, and the parameters after each step equal one process's on the
+    whole batch (``llmz.device.launched_accelerator``); ``train`` records the global loss.
+
     Returns ``{"step", "train", "lr", "eval_step", "eval", "tokens_per_s", "seconds"}``.
     """
-    device = torch.device(device) if device is not None else get_device()
+    acc = launched_accelerator()
+    device = acc.device if acc is not None else (
+        torch.device(device) if device is not None else get_device())
     model.to(device)
     block = block or model.config.n_ctx
     min_lr = lr / 10 if min_lr is None else min_lr
     opt = model.configure_optimizer(weight_decay, lr, device=device)
+    net = model  # what the step calls: the model itself, or its DDP wrapper under a launcher
+    if acc is not None:
+        net, opt = acc.prepare(model, opt)
+        progress = progress and acc.is_main_process
     dtype = autocast_dtype(device) if amp else None
     scaler = torch.amp.GradScaler("cuda") if dtype is not None and needs_grad_scaler(
         device) else None
@@ -144,12 +155,12 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
     for step in range(steps):
         if step % eval_every == 0:
             run_eval(step)
-        x, y = random_batch(train, batch_size, block, g, device)
+        x, y = (shard_rows(t, acc) for t in random_batch(train, batch_size, block, g, device))
         rate = lr_at(step, lr, warmup, steps, min_lr)
         for group in opt.param_groups:
             group["lr"] = rate
         with torch.autocast(device.type, dtype=dtype) if dtype is not None else nullcontext():
-            _, loss = model(x, y)
+            _, loss = net(x, y)
         opt.zero_grad(set_to_none=True)
         if scaler is not None:
             scaler.scale(loss).backward()
@@ -162,7 +173,7 @@ def pretrain(model: GPT, train: torch.Tensor, val: torch.Tensor | None = None, *
             torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
         hist["step"].append(step)
-        hist["train"].append(loss.item())
+        hist["train"].append((acc.reduce(loss.detach(), "mean") if acc else loss).item())
         hist["lr"].append(rate)
         if bar is not None:
             bar.update(hist["train"][-1])
