@@ -29,26 +29,43 @@ def _pins(name: str) -> list[str]:
     return out
 
 
-# Colab ships some of these and not others, and its image changes: each is installed (pinned,
-# --no-deps: their own dependencies are Colab's) only when it cannot be imported.
-MAYBE_MISSING = {"peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes",
-                 "sentence_transformers": "sentence-transformers"}
+# Colab ships some of these and not others, and its image changes. Each is installed at its pin
+# when it is missing or outside the range the course supports: from the oldest version the course
+# runs on (requirements-oldest.txt, the versions of the GPU machine's image, where the chapters'
+# full profiles ran) up to, not including, the next minor release of a 0.x package or the next
+# major release of the others.
+RANGED = ("transformers", "tokenizers", "accelerate", "datasets", "peft", "trl", "bitsandbytes",
+          "sentence-transformers")
 
 
-def maybe_missing() -> dict[str, str]:
-    """{import name: pinned requirement} for the packages Colab may lack."""
-    pins = {p.split("==")[0]: p for p in _pins("requirements.txt")}
-    return {module: pins[dist] for module, dist in MAYBE_MISSING.items()}
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split("+")[0].split(".")[:3] if x.isdigit())
+
+
+def oldest() -> dict[str, str]:
+    """{distribution: oldest supported version} from requirements-oldest.txt."""
+    return dict(p.split("==") for p in _pins("requirements-oldest.txt"))
+
+
+def supported_ranges() -> dict[str, list[str]]:
+    """{distribution: [lowest supported, first unsupported, pin]} for the RANGED packages."""
+    pins = {p.split("==")[0]: p.split("==")[1] for p in _pins("requirements.txt")}
+    low = oldest()
+    out = {}
+    for dist in RANGED:
+        major, minor = _version(pins[dist])[:2]
+        high = f"0.{minor + 1}.0" if major == 0 else f"{major + 1}.0.0"
+        out[dist] = [low[dist], high, pins[dist]]
+    return out
 
 
 def colab_packages() -> tuple[list[str], list[str]]:
-    """(packages pip may resolve, packages installed with --no-deps) for Colab.
+    """(packages pip may resolve, packages installed with --no-deps) that Colab never has.
 
-    Colab already ships torch, transformers, tokenizers, matplotlib, numpy and scikit-learn; we
-    never reinstall torch (a mismatched torch breaks its CUDA build)."""
-    have = ("torch", "transformers", "tokenizers", "matplotlib", "scikit-learn", "tqdm", "numpy",
-            "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest",
-            "accelerate", "datasets") + tuple(MAYBE_MISSING.values())
+    Colab already ships torch, matplotlib, numpy and scikit-learn; we never reinstall torch (a
+    mismatched torch breaks its CUDA build), and the RANGED packages are checked by version."""
+    have = ("torch", "matplotlib", "scikit-learn", "tqdm", "numpy",
+            "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest") + RANGED
     have += ("dask", "distributed")  # the grader's cluster engine: instructors only
     # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` and
     # `llmz.rag.load_embedder()` download the models
@@ -61,20 +78,34 @@ def colab_packages() -> tuple[list[str], list[str]]:
 def setup_source() -> str:
     deps, nodeps = colab_packages()
     url = repo_url()
+    torch_low = oldest()["torch"]
     return "\n".join([
         MARK,
-        "# On Colab this installs what Colab lacks (never torch); elsewhere it does nothing.",
-        "import importlib.util, os, subprocess, sys",
+        "# On Colab this installs what Colab lacks or holds at a version the course does not support",
+        "# (never torch); elsewhere it does nothing.",
+        "import importlib.metadata as md, importlib.util, os, subprocess, sys",
         "on_colab = 'google.colab' in sys.modules or 'COLAB_RELEASE_TAG' in os.environ",
         "if on_colab and importlib.util.find_spec('llmz') is None:",
-        "    pip = [sys.executable, '-m', 'pip', 'install', '-q']",
-        f"    subprocess.run(pip + {json.dumps(deps)}, check=True)",
+        "    def version(dist):",
+        "        try:",
+        "            return tuple(int(x) for x in md.version(dist).split('+')[0].split('.')[:3] if x.isdigit())",
+        "        except md.PackageNotFoundError:",
+        "            return None",
+        "    def parse(text):",
+        "        return tuple(int(x) for x in text.split('.'))",
+        f"    if version('torch') is None or version('torch') < parse({torch_low!r}):",
+        f"        print('This course needs torch >= {torch_low}; this runtime has', md.version('torch') if version('torch') else 'none')",
+        "    # pip may add or upgrade anything but torch: it stays at the runtime's version",
+        "    with open('/tmp/llmz-keep-torch.txt', 'w') as f:",
+        "        f.write(f\"torch=={md.version('torch')}\\n\" if version('torch') else '')",
+        "    pip = [sys.executable, '-m', 'pip', 'install', '-q', '-c', '/tmp/llmz-keep-torch.txt']",
+        f"    ranges = {json.dumps(supported_ranges())}",
+        "    outside = [f'{dist}=={pin}' for dist, (low, high, pin) in ranges.items()",
+        "               if version(dist) is None or not parse(low) <= version(dist) < parse(high)]",
+        f"    subprocess.run(pip + {json.dumps(deps)} + outside, check=True)",
         f"    subprocess.run(pip + ['--no-deps'] + {json.dumps(nodeps)}, check=True)",
-        f"    missing = [p for m, p in {json.dumps(maybe_missing())}.items() "
-        "if importlib.util.find_spec(m) is None]",
-        "    if missing:",
-        "        subprocess.run(pip + ['--no-deps'] + missing, check=True)",
-        f"    subprocess.run(pip + ['--no-deps', 'llmz @ git+{url}@main'], check=True)",
+        f"    llmz = os.environ.get('LLMZ_INSTALL', 'llmz @ git+{url}@main')",
+        "    subprocess.run(pip + ['--no-deps', llmz], check=True)",
     ])
 
 
