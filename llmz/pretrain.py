@@ -29,7 +29,8 @@ from .device import autocast_dtype, get_device, launched_accelerator, needs_grad
 from .gpt import GPT, GPTConfig
 
 __all__ = ["corpus_ids", "split_ids", "random_batch", "lr_at", "estimate_loss", "pretrain",
-           "trainer_tokens_per_s", "COURSE_RECIPE", "train_course_model"]
+           "trainer_tokens_per_s", "bench_against_trainer", "speed_verdict", "COURSE_RECIPE",
+           "train_course_model"]
 
 
 def corpus_ids(works: tuple[str, ...] | None = None, tokenizer=None) -> list[torch.Tensor]:
@@ -288,6 +289,45 @@ def trainer_tokens_per_s(cfg: GPTConfig, train: torch.Tensor, *, steps: int, bat
             "train": losses}
 
 
+def bench_against_trainer(cfg: GPTConfig, train: torch.Tensor, *, repeats: int = 5,
+                          steps: int = 25, batch_size: int = 8, block: int = 128,
+                          warmup: int = 5, device=None) -> list[dict]:
+    """Tokens/s of :func:`pretrain` and of :func:`trainer_tokens_per_s` on the same model, data
+    and settings, over ``repeats`` alternating repeats (who goes first alternates: a shared
+    machine's load drifts). One row per repeat: ``{"llmz.pretrain.pretrain",
+    "transformers.Trainer", "ratio"}`` (ratio > 1: our loop is faster)."""
+    from .device import set_seed
+
+    bench = dict(steps=steps, batch_size=batch_size, block=block, warmup=warmup, seed=0,
+                 device=device)
+    runs = []
+    for repeat in range(repeats):
+        order = ["ours", "theirs"] if repeat % 2 == 0 else ["theirs", "ours"]
+        tps = {}
+        for who in order:
+            set_seed(0)
+            if who == "ours":
+                tps[who] = pretrain(GPT(cfg), train, None, progress=False,
+                                    **bench)["tokens_per_s"]
+            else:
+                tps[who] = trainer_tokens_per_s(cfg, train, **bench)["tokens_per_s"]
+        runs.append({"llmz.pretrain.pretrain": tps["ours"], "transformers.Trainer": tps["theirs"],
+                     "ratio": tps["ours"] / tps["theirs"]})
+    return runs
+
+
+def speed_verdict(ratios) -> str:
+    """One line on a list of speed ratios: their median, range and whether the range settles
+    which side is faster."""
+    import statistics
+
+    lo, hi = min(ratios), max(ratios)
+    verdict = ("faster in every repeat" if lo > 1 else "slower in every repeat" if hi < 1
+               else "sometimes faster, sometimes slower: no difference this can resolve")
+    return (f"our loop runs at {statistics.median(ratios):.2f}x the Trainer's tokens/s (median of "
+            f"{len(ratios)}; range {lo:.2f}-{hi:.2f}), {verdict}")
+
+
 # --------------------------------------------------------------------------------------------
 # the course model
 # --------------------------------------------------------------------------------------------
@@ -334,9 +374,27 @@ def weights_sha256(directory) -> str:
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m llmz.pretrain",
                                 description="Reproduce the course model (CPU, deterministic).")
-    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--out", help="model directory to write")
     p.add_argument("--steps", type=int, help="override the recipe's steps (for a quick check)")
+    p.add_argument("--bench-trainer", type=int, metavar="REPEATS",
+                   help="instead: time our loop against transformers.Trainer on the course "
+                        "model's architecture over REPEATS alternating repeats")
     a = p.parse_args(argv)
+    if a.bench_trainer:
+        from .device import describe_device, get_device
+
+        ids = split_ids(corpus_ids())[0]
+        steps = a.steps or 25
+        runs = bench_against_trainer(GPTConfig(**COURSE_RECIPE["config"]), ids,
+                                     repeats=a.bench_trainer, steps=steps)
+        for i, r in enumerate(runs):
+            print(f"repeat {i}: ours {r['llmz.pretrain.pretrain']:,.0f} tokens/s, Trainer "
+                  f"{r['transformers.Trainer']:,.0f} tokens/s, ratio {r['ratio']:.2f}")
+        print(f"{steps} steps of 8 x 128 tokens on {describe_device(get_device())}, "
+              f"{torch.get_num_threads()} threads: " + speed_verdict([r["ratio"] for r in runs]))
+        return
+    if not a.out:
+        p.error("--out is required")
     recipe = dict(COURSE_RECIPE)
     if a.steps:
         recipe["steps"] = a.steps
