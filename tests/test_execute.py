@@ -110,3 +110,25 @@ def test_the_forkserver_preloads_transformers_only_for_assignments_that_import_i
     assert needs_hf(nb("%%graded f\nfrom transformers import GPT2Config\nf(1)"))
     assert needs_hf(nb("from llmz.gpt import GPT"))  # through an llmz module that imports it
     assert needs_hf(nb("def f(:"))  # cannot tell: preload everything
+
+
+def test_make_gpu_refuses_without_a_gpu_and_records_rows(tmp_path, capsys, monkeypatch):
+    """`make gpu` runs nothing on a CPU-only machine; with --allow-cpu its table mechanics work
+    (checked on a one-cell stand-in chapter, not a real one: that takes minutes)."""
+    import nbformat
+    import torch
+
+    from autograder import gpu
+
+    if not torch.cuda.is_available():
+        assert gpu.main([]) == 2
+        assert "no CUDA GPU" in capsys.readouterr().out
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "99_stand_in.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(gpu, "chapters", lambda: [path])
+    out = tmp_path / "runs.csv"
+    assert gpu.main(["--allow-cpu", "--profile", "small", "--out", str(out)]) == 0
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("date,chapter,profile,device") and ",99_stand_in,small," in rows[1]
