@@ -15,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # starve each other (4-10x slowdowns measured), so threads sleep when idle.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: venv sandbox book test release validate bench clean
+.PHONY: venv sandbox browser book test release validate bench gpu clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,19 @@ sandbox:
 	  (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
 	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)); } || \
 	  echo "note: no bubblewrap and not root: grading runs unisolated here (practice only)"
+
+## The browser test (tests/test_browser.py) needs Debian's Chromium, installed when missing and
+## root, and MathJax (the release the site loads from its CDN) from npm, served to the offline page.
+MATHJAX := $(VENV)/share/mathjax
+browser: venv
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)); } || \
+	  echo "note: no Chromium and not root: the browser test is skipped"
+	@[ -d $(MATHJAX)/es5 ] || { command -v npm >/dev/null && t=$$(mktemp -d) && \
+	  (cd $$t && npm pack -q mathjax@3.2.2 >/dev/null 2>&1 && tar xzf mathjax-3.2.2.tgz) && \
+	  mkdir -p $(MATHJAX) && mv $$t/package/es5 $(MATHJAX)/ && rm -rf $$t; } || \
+	  echo "note: no MathJax from npm: the browser test is skipped"
 
 ## torch comes through pip (which finds the machine's CPU build on local disk, where there is
 ## one); everything else through uv, which resolves and installs the same pins in about 20 s
@@ -52,7 +65,7 @@ book: venv
 	$(BIN)/python -m tests.check_book _build/html
 
 ## Every check: unit tests, release drift, and the nbgrader proof that the tests test.
-test: venv sandbox
+test: venv sandbox browser
 	$(BIN)/python -m autograder release --check
 	@t=$$(date +%s); $(BIN)/python -m pytest -q tests && \
 	  echo "make test: pytest took $$(( $$(date +%s) - t )) s"
@@ -66,6 +79,11 @@ release: venv
 ## Time every chapter notebook and every graded cell on this machine.
 bench: venv
 	$(BIN)/python -m autograder bench
+
+## On a machine with a CUDA GPU: every chapter's full profile, timed, with its peak GPU memory,
+## appended to autograder/gpu_runs.csv (commit it). Refuses to run without a GPU.
+gpu: venv
+	LLMZ_PROFILE=full $(BIN)/python -m autograder.gpu
 
 clean:
 	rm -rf _build .pytest_cache

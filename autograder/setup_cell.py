@@ -64,8 +64,9 @@ def colab_packages() -> tuple[list[str], list[str]]:
 
     Colab already ships torch, matplotlib, numpy and scikit-learn; we never reinstall torch (a
     mismatched torch breaks its CUDA build), and the RANGED packages are checked by version."""
-    have = ("torch", "matplotlib", "scikit-learn", "tqdm", "numpy",
-            "nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest") + RANGED
+    have = ("torch", "matplotlib", "scikit-learn", "tqdm", "numpy") + RANGED
+    # the course's own tooling (book, grading, tests, browser check): never a learner's need
+    have += ("nbgrader", "jupyter-book", "jupytext", "nbclient", "ipykernel", "pytest", "playwright")
     have += ("dask", "distributed")  # the grader's cluster engine: instructors only
     # offline stand-ins for the hub: on Colab `llmz.load_model("smollm2")` and
     # `llmz.rag.load_embedder()` download the models
