@@ -159,16 +159,40 @@ REF_NOTE = ("# The grader runs this cell's checks (visible and hidden) in its ow
             "# outside your notebook; your functions are called from there.")
 
 
+HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def without_hidden(source: str) -> str:
+    """``source`` less its hidden-test regions, markers included (what nbgrader's release
+    keeps of any cell)."""
+    out, inside = [], False
+    for line in source.splitlines(keepends=True):
+        s = line.strip()
+        if s == HIDDEN[0]:
+            inside = True
+        elif s == HIDDEN[1]:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "".join(out).rstrip("\n")
+
+
 def reference_source(source_nb):
     """The source as the grading kernel receives it: every test cell is a reference to its
-    grade_id, never its body (the body stays with the checker service)."""
+    grade_id, never its body (the body stays with the checker service), and a
+    ``%%checker_helpers`` cell keeps only its visible part (its hidden helpers, shared by hidden
+    tests, reach the checker from the source and never the learner's kernel)."""
     import copy
+
+    from llmz.grading import HELPERS_MAGIC
 
     nb = copy.deepcopy(source_nb)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             cell.source = REF_LINE.format(gid=meta["grade_id"]) + "\n" + REF_NOTE
+        elif cell.cell_type == "code" and cell.source.startswith(HELPERS_MAGIC):
+            cell.source = without_hidden(cell.source)
     return nb
 
 

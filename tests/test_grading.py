@@ -104,6 +104,33 @@ def test_reference_source_holds_no_test_body():
             if meta.get("grade") and not meta.get("solution"):
                 assert cell.source.startswith(f"%%graded --ref {meta['grade_id']}\n")
                 assert "HIDDEN" not in cell.source and "expect" not in cell.source
+            assert "HIDDEN TESTS" not in cell.source, (a, cell.source[:80])
+
+
+def test_hidden_checker_helpers_reach_the_checker_only():
+    """A ``%%checker_helpers`` cell may hold a hidden region: helpers that only hidden tests
+    use. The release and the grading kernel's copy lose it; the checker's bodies keep it."""
+    from autograder.checker_service import test_cells
+    from autograder.course import reference_source, without_hidden
+    from llmz.grading import HELPERS_MAGIC
+
+    helpers = (HELPERS_MAGIC + "\ndef shown(x):\n    return x\n### BEGIN HIDDEN TESTS\n"
+               "def secret_oracle(x):\n    return 2 * x\n### END HIDDEN TESTS")
+    src = nbformat.v4.new_notebook()
+    src.cells = [nbformat.v4.new_code_cell(helpers),
+                 nbformat.v4.new_code_cell("%%graded double\nexpect(double(1) == 2, 'd')\n"
+                                           "### BEGIN HIDDEN TESTS\nexpect(double(3) == "
+                                           "secret_oracle(3), 'h')\n### END HIDDEN TESTS")]
+    src.cells[0].metadata["nbgrader"] = {"grade": False, "grade_id": "h", "locked": True}
+    src.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "t1", "points": 1}
+    assert without_hidden(helpers) == HELPERS_MAGIC + "\ndef shown(x):\n    return x"
+    kernel = reference_source(src)
+    assert "secret_oracle" not in nbformat.writes(kernel)
+    (_, _, _, body), = test_cells(src).values()
+    assert "def secret_oracle" in body and "def shown" in body
+    for a in assignments():  # and the released exercises hold none of it
+        text = (SOLUTIONS.parent / "exercises" / a / f"{a}.ipynb").read_text()
+        assert "HIDDEN TESTS" not in text, a
 
 
 def test_static_review_flags_shortcuts():
