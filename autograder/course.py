@@ -317,6 +317,16 @@ def needs_hf(source_nb) -> bool:
 PLAN = "forbid_plan.json"  # in a prepared course: the plan of its assignment's forbid list
 
 
+def _pack(plan: dict) -> dict:
+    """The plan as the kernel's environment carries it: compressed, because a pattern's places
+    (every model's copy of a function) run to a few hundred kilobytes of JSON, over the 128 KiB
+    the kernel allows one environment string (``llmz.guard.main`` unpacks it)."""
+    import base64
+    import zlib
+
+    return {"packed": base64.b64encode(zlib.compress(json.dumps(plan).encode(), 9)).decode()}
+
+
 def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str],
              isolated: bool, rw: list[Path], cwd: Path, plan: dict | None = None) -> dict:
     """A kernelspec for the sandboxed grading kernel, and the environment that finds it."""
@@ -337,7 +347,7 @@ def _sandbox(tmp: Path, uid: int, job: str, socket_path: Path, forbid: list[str]
         "read_only": [os.path.realpath(sys.prefix), str(ROOT / "llmz"),
                       os.path.realpath(sys.base_prefix)],
         "read_write": [str(p) for p in rw], "ipc": str(socket_path.parent),
-        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid, "plan": plan or {},
+        "socket": str(socket_path), "cwd": str(cwd), "forbid": forbid, "plan": _pack(plan or {}),
         "env": kernel_env,
         "memory_bytes": int(float(os.environ.get("LLMZ_GRADE_MEMORY_GIB", "6")) * 2**30),
         "pids": 512, "cpu_seconds": 1800, "file_bytes": 512 * 2**20, "tmp_bytes": 512 * 2**20}

@@ -363,6 +363,81 @@ def expand_forbid(forbid: list[str], names: list[str] = ()) -> list[str]:
     return uniq
 
 
+_GLOB = "*?["
+
+
+def _glob_places(pattern: str) -> dict[str, dict[int, str]]:
+    """{module name: {first line: pattern}} of every function, and every method of every class,
+    whose dotted name matches ``pattern`` (``fnmatch`` syntax in the module part and the last
+    part: ``transformers.models.*.modeling_*.apply_rotary_pos_emb`` is each model's own copy of
+    the same function). Found in the source files, without importing the modules; a decorated
+    function gets both its decorator's and its ``def`` line (``co_firstlineno`` is the first)."""
+    import ast
+    import fnmatch
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    parts = pattern.split(".")
+    k = next((i for i, p in enumerate(parts) if any(ch in p for ch in _GLOB)), len(parts))
+    if k == 0 or len(parts) < 2:
+        return {}
+    base, mod_pat, name_pat = ".".join(parts[:k]), ".".join(parts[:-1]), parts[-1]
+    try:
+        spec = importlib.util.find_spec(base if k < len(parts) - 1 else ".".join(parts[:-2]))
+    except (ImportError, ValueError):
+        return {}
+    if spec is None:
+        return {}
+    roots = list(spec.submodule_search_locations or [])
+    pkg = spec.name
+    head = re.compile(r"^(?:async\s+)?(?:def|class)\s+(" + fnmatch.translate(name_pat)
+                      .removeprefix("(?s:").removesuffix(")\\Z") + r")\b", re.M)
+    out: dict[str, dict[int, str]] = {}
+
+    def first_line(lines, i):  # 0-based index of the def -> 1-based first decorator line
+        j = i
+        while j > 0 and lines[j - 1].lstrip().startswith("@"):
+            j -= 1
+        return {j + 1, i + 1}
+
+    for root in roots:
+        for path in sorted(Path(root).rglob("*.py")):
+            rel = path.relative_to(root).with_suffix("").parts
+            module = ".".join((pkg, *rel)).removesuffix(".__init__")
+            if not fnmatch.fnmatchcase(module, mod_pat):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not head.search(text):
+                continue
+            lines = text.splitlines()
+            for i, line in enumerate(lines):
+                m = head.match(line)
+                if not m or not fnmatch.fnmatchcase(m.group(1), name_pat):
+                    continue
+                found = out.setdefault(module, {})
+                if not line.lstrip().startswith("class"):
+                    for n in first_line(lines, i):
+                        found[n] = pattern
+                    continue
+                # a class: its methods, not the class line (the class body runs, as a call at
+                # that line, when the module is imported, which is no use of the class)
+                end = next((j for j in range(i + 1, len(lines)) if lines[j][:1] not in
+                            ("", " ", "\t", "#", ")")), len(lines))
+                try:
+                    body = ast.parse("\n".join(lines[i:end]))
+                except SyntaxError:
+                    continue
+                for node in body.body[0].body if body.body else []:
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        for n in first_line(lines, i + node.lineno - 1):
+                            found[n] = pattern
+    return out
+
+
 def _targets(dotted: list[str], with_places: bool = False):
     """(code-object ids, C-callable ids, (type, method-name) pairs) -> the forbidden name; with
     ``with_places`` instead (C callables with their names, the method pairs, and
@@ -374,6 +449,10 @@ def _targets(dotted: list[str], with_places: bool = False):
     places: dict[str, dict[int, str]] = {}  # module name -> def line -> name
     cobjs: list[tuple] = []
     for name in dotted:
+        if any(ch in name for ch in _GLOB):  # a pattern: matched by place, never imported
+            for module, lines in _glob_places(name).items():
+                places.setdefault(module, {}).update(lines)
+            continue
         obj = _resolve(name)
         if obj is None:
             continue
@@ -432,6 +511,8 @@ class _Forbidden:
 
     def __init__(self, dotted: list[str]):
         self.codes, self.cfuncs, self.methods = _targets(dotted)
+        self.places = _targets([d for d in dotted if any(ch in d for ch in _GLOB)],
+                               with_places=True)[2]
         self.hit = None
 
     def __call__(self, frame, event, arg):  # noqa: C901
@@ -447,6 +528,9 @@ class _Forbidden:
                         break
         elif event == "call":
             self.hit = self.codes.get(id(frame.f_code))
+            if self.hit is None and self.places:
+                lines = self.places.get(frame.f_globals.get("__name__"))
+                self.hit = lines.get(frame.f_code.co_firstlineno) if lines else None
 
 
 # --------------------------------------------------------------------------------------------

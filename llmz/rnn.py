@@ -446,7 +446,7 @@ class Seq2Seq(nn.Module):
 
 
 class AttentionSeq2Seq(Seq2Seq):
-    """:class:`Seq2Seq` plus attention (Luong et al., 2015, "general" scores): at every output
+    r""":class:`Seq2Seq` plus attention (Luong et al., 2015, "general" scores): at every output
     step the decoder state :math:`s_t` scores *all* encoder states, :math:`e_{tj} = s_t^\top W_a
     h_j`, the softmax over the real source positions gives weights :math:`a_{tj}`, and the
     output layer reads :math:`\tanh(W_c [s_t; \sum_j a_{tj} h_j])`. The source no longer has

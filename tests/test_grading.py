@@ -210,3 +210,39 @@ def test_checker_helpers_in_the_exercises_are_locked():
                 assert meta.get("locked") and not meta.get("solution") and not meta.get("grade"), \
                     (name, meta)
     assert found >= 3
+
+
+def test_forbid_patterns_match_every_copy_without_importing():
+    """A forbid entry may be a pattern: transformers keeps a copy of the same function in each
+    model's file (``apply_rotary_pos_emb``, ``eager_attention_forward``, ``*RMSNorm``), and a
+    learner must not reach any of them. The plan finds them in the source files, by place."""
+    import sys
+
+    import torch
+
+    from llmz.grading import _Forbidden, _glob_places, forbid_plan
+
+    pattern = "transformers.models.*.modeling_*.apply_rotary_pos_emb"
+    places = _glob_places(pattern)
+    assert len(places) > 50, "one copy per model family"
+    plan = forbid_plan([pattern])
+    assert pattern in plan["lazy"] and not plan["resolved"]
+    import transformers.models.qwen2.modeling_qwen2 as qwen2
+
+    code = qwen2.apply_rotary_pos_emb.__code__
+    assert [qwen2.__name__, code.co_firstlineno] in plan["lazy"][pattern]
+    methods = _glob_places("transformers.models.*.modeling_*.*RMSNorm")[qwen2.__name__]
+    assert qwen2.Qwen2RMSNorm.forward.__code__.co_firstlineno in methods
+    guard = _Forbidden([pattern])  # the practice-mode detector matches by place too
+    q = torch.zeros(1, 1, 2, 4)
+    sys.setprofile(guard)
+    try:
+        qwen2.apply_rotary_pos_emb(q, q, torch.ones(1, 2, 4), torch.zeros(1, 2, 4))
+    finally:
+        sys.setprofile(None)
+    assert guard.hit == pattern
+    # importing a model's module runs its class bodies: that is no call of a forbidden class
+    methods = _glob_places("transformers.models.*.modeling_*.*RMSNorm")[qwen2.__name__]
+    class_line = qwen2.Qwen2RMSNorm.forward.__code__.co_firstlineno
+    assert not any("class Qwen2RMSNorm" in open(qwen2.__file__).read().splitlines()[n - 1]
+                   for n in methods), class_line

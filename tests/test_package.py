@@ -30,3 +30,21 @@ def test_wheel_carries_modules_and_assets_and_no_torch(tmp_path):
                 if l.startswith("Requires-Dist:")]
     assert not any("torch" in r for r in requires), "llmz must never pull a torch build"
     assert not any(n.startswith(("autograder/", "solutions/", "tests/")) for n in names)
+
+
+def test_sources_compile_without_warnings():
+    """No invalid escape sequences (a docstring's \\tanh is a tab in a plain string) or other
+    compile-time warnings in the course's Python: Python 3.12 turns them into SyntaxWarnings."""
+    import warnings
+
+    root = Path(__file__).resolve().parent.parent
+    bad = []
+    for path in sorted(p for d in ("llmz", "autograder", "tests", "_ext")
+                       for p in (root / d).rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                compile(path.read_text(), str(path), "exec")
+            except (SyntaxError, SyntaxWarning, DeprecationWarning) as exc:
+                bad.append(f"{path.relative_to(root)}: {exc}")
+    assert not bad, "\n".join(bad)
