@@ -20,6 +20,10 @@ Each chapter adds what later chapters reuse (as d2l does with its ``#@save`` lib
 - ``llmz.quantize`` - chapter 8: number formats, memory, absmax/zero-point, NF4, LLM.int8(), GPTQ
 - ``llmz.rag``     - chapter 9: knowledge bases, chunking, embeddings, vector search, BM25, fusion,
   retrieval metrics, grounded prompts
+- ``llmz.rlhf``    - chapter 10: preferences, reward models, PPO, DPO and GRPO
+- ``llmz.inference`` - chapter 11: the KV cache from scratch, batching with left padding and
+  position ids, export (``torch.export``, ONNX) and int8 inference on CPU
+- ``llmz.server``  - chapter 11: a streaming HTTP service (FastAPI, uvicorn) and a load test
 - ``llmz.models``  - ``load_model(name)``: the course model and the packaged pretrained ones
 """
 import logging

@@ -180,3 +180,25 @@ def save_course_model(model, out, meta: dict | None = None) -> Path:
     if meta is not None:
         (out / "training.json").write_text(json.dumps(meta, indent=1) + "\n")
     return out
+
+
+def load_config(name: str = "course"):
+    """The ``transformers`` config of ``name`` without its weights (for memory arithmetic):
+    the course model's, SmolLM2's (from the cache :func:`load_model` writes, else from the
+    GGUF file's metadata, else the hub) or any hub model's."""
+    from transformers import AutoConfig
+
+    if name == "course":
+        return AutoConfig.from_pretrained(COURSE_MODEL)
+    if name == "smollm2":
+        cached = _cache_dir() / "smollm2"
+        if (cached / "config.json").exists():
+            return AutoConfig.from_pretrained(cached)
+        pkg = _smollm2_package_dir()
+        if pkg is not None:
+            with _quiet():
+                return AutoConfig.from_pretrained(pkg, gguf_file=_SMOLLM2_GGUF)
+        name = SMOLLM2_HUB_ID
+    if _offline():
+        raise ModelUnavailable(f"{name!r} would come from the Hugging Face hub, which is offline")
+    return AutoConfig.from_pretrained(name)
