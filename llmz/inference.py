@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import math
 import os
 import time
 import warnings
@@ -44,14 +43,16 @@ def attend_with_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
     ``out`` (b, h, t_new, d), and the cache extended by the new keys and values (concatenated
     along dim 2, never written in place). New query ``i`` sits at absolute position
     ``t_past + i`` and attends to keys ``0 .. t_past + i``, so the result equals causal
-    attention recomputed over the whole sequence."""
+    attention recomputed over the whole sequence. The softmax runs in at least float32 (a
+    float16 model's scores would lose digits); ``out`` has the dtype of ``q``."""
     keys = k if cache_k is None else torch.cat([cache_k, k], dim=2)
     values = v if cache_v is None else torch.cat([cache_v, v], dim=2)
     t_new, t_all = q.shape[2], keys.shape[2]
-    scores = (q @ keys.transpose(-2, -1)).float() / math.sqrt(q.shape[-1])
+    dt = torch.promote_types(torch.float32, q.dtype)       # float32, or float64 if given
+    scores = torch.matmul(q.to(dt), keys.to(dt).transpose(-2, -1)) * q.shape[-1] ** -0.5
     visible = torch.ones(t_new, t_all, dtype=torch.bool, device=q.device).tril(t_all - t_new)
     weights = torch.softmax(scores.masked_fill(~visible, float("-inf")), dim=-1)
-    return (weights.to(values.dtype) @ values), keys, values
+    return torch.matmul(weights, values.to(dt)).to(q.dtype), keys, values
 
 
 def gpt2_forward(model, ids: torch.Tensor, cache: list | None = None):
@@ -118,9 +119,9 @@ def left_pad(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, tor
 
 
 def position_ids_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
-    """Positions (int64, same shape) counting 0, 1, 2, ... from each row's first real token;
-    padded positions get 1, as ``transformers``' ``generate`` gives them (they are masked, so
-    any value would do)."""
+    """Positions (int64, same shape) counting 0, 1, 2, ... from each row's first real token
+    (``cumsum(mask) - 1``); padded positions get 1 (they are masked, so any value would do, and
+    ``transformers``' own ``generate`` has used 1 or 0 depending on its version)."""
     mask = attention_mask.long()
     return (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
 

@@ -1,0 +1,12 @@
+def attend_with_cache(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                      cache_k: torch.Tensor | None = None, cache_v: torch.Tensor | None = None
+                      ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Mistake: the new keys and values are put in FRONT of the cached ones, so the mask lines up
+    with the wrong positions and the returned cache is out of order."""
+    keys = k if cache_k is None else torch.cat([k, cache_k], dim=2)
+    values = v if cache_v is None else torch.cat([v, cache_v], dim=2)
+    t_new, t_all = q.shape[2], keys.shape[2]
+    scores = q @ keys.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    allowed = torch.ones(t_new, t_all, dtype=torch.bool).tril(t_all - t_new)
+    scores = scores.masked_fill(~allowed, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ values, keys, values
