@@ -297,18 +297,6 @@ def onnx_quantize_int8(src, dst) -> str:
     return str(dst)
 
 
-def seconds(fn, repeats: int = 5, warmup: int = 1) -> list[float]:
-    """Wall-clock seconds of ``fn()``, ``repeats`` times after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
 def seconds_interleaved(fns: dict, repeats: int = 5, warmup: int = 1) -> dict[str, list[float]]:
     """Wall-clock seconds of each of several ``{name: fn}``, taking turns: repeat ``r`` times
     every function once before repeat ``r + 1`` starts, so a busy spell of the machine slows
@@ -325,12 +313,16 @@ def seconds_interleaved(fns: dict, repeats: int = 5, warmup: int = 1) -> dict[st
     return out
 
 
+def seconds(fn, repeats: int = 5, warmup: int = 1) -> list[float]:
+    """Wall-clock seconds of ``fn()``, ``repeats`` times after ``warmup`` untimed calls."""
+    return seconds_interleaved({"fn": fn}, repeats=repeats, warmup=warmup)["fn"]
+
+
 def file_mb(path) -> float:
     """Size of a file, or of every file under a folder, in MB (10^6 bytes)."""
-    if os.path.isdir(path):
-        return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path)
-                   for f in fs) / 1e6
-    return os.path.getsize(path) / 1e6
+    from .adapters import dir_bytes
+
+    return (dir_bytes(path) if os.path.isdir(path) else os.path.getsize(path)) / 1e6
 
 
 def serialized_mb(model) -> float:
